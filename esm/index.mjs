@@ -1,0 +1,5 @@
+// ESM entry: the same objects as require('wasm-session'), as default and named exports.
+import session from '../dist/index.js';
+
+export default session;
+export const { Store, MemoryStore, Cookie, Session } = session;

@@ -1,0 +1,121 @@
+import { deprecate } from './deprecate';
+
+export type SameSiteOption = boolean | 'lax' | 'strict' | 'none' | 'auto';
+export type SecureOption = boolean | 'auto';
+export type PriorityOption = 'low' | 'medium' | 'high';
+
+/** The cookie settings users pass as the `cookie` option. */
+export interface CookieOptions {
+  maxAge?: number | null;
+  expires?: Date | null | false;
+  httpOnly?: boolean;
+  path?: string;
+  domain?: string;
+  secure?: SecureOption;
+  sameSite?: SameSiteOption;
+  partitioned?: boolean;
+  priority?: PriorityOption;
+  /** Stored sessions carry this back; it seeds `originalMaxAge` when rebuilding. */
+  originalMaxAge?: number | null;
+  [extra: string]: unknown;
+}
+
+/** The attributes that serialise into Set-Cookie and into the stored session. */
+export interface CookieData {
+  originalMaxAge: number | null | undefined;
+  partitioned: boolean | undefined;
+  priority: PriorityOption | undefined;
+  expires: Date | null | false | undefined;
+  secure: SecureOption | undefined;
+  httpOnly: boolean | undefined;
+  domain: string | undefined;
+  path: string | undefined;
+  sameSite: SameSiteOption | undefined;
+}
+
+/**
+ * The session cookie: attributes plus an expiry that `maxAge` reads as the
+ * milliseconds left. Behaves as express-session's Cookie, including the rule
+ * that of `expires` and `maxAge` the one given last wins.
+ */
+export class Cookie {
+  path: string | undefined = '/';
+  httpOnly: boolean | undefined = true;
+  declare domain: string | undefined;
+  declare secure: SecureOption | undefined;
+  declare sameSite: SameSiteOption | undefined;
+  declare partitioned: boolean | undefined;
+  declare priority: PriorityOption | undefined;
+  declare originalMaxAge: number | null | undefined;
+  private declare _expires: Date | null | false | undefined;
+
+  constructor(options?: CookieOptions) {
+    this.maxAge = null;
+    if (options) {
+      if (typeof options !== 'object') {
+        throw new TypeError('argument options must be a object');
+      }
+      for (const key in options) {
+        if (key !== 'data') {
+          (this as unknown as Record<string, unknown>)[key] = options[key];
+        }
+      }
+    }
+    if (this.originalMaxAge === undefined || this.originalMaxAge === null) {
+      this.originalMaxAge = this.maxAge as number | null | undefined;
+    }
+  }
+
+  set expires(date: Date | null | false | undefined) {
+    this._expires = date;
+    this.originalMaxAge = this.maxAge as number | null | undefined;
+  }
+
+  get expires(): Date | null | false | undefined {
+    return this._expires;
+  }
+
+  /** Milliseconds until expiry; setting it moves `expires`. */
+  set maxAge(ms: number | Date | null | undefined | false) {
+    if (ms && typeof ms !== 'number' && !(ms instanceof Date)) {
+      throw new TypeError('maxAge must be a number or Date');
+    }
+    if (ms instanceof Date) {
+      deprecate('maxAge as Date; pass number of milliseconds instead');
+    }
+    this.expires = typeof ms === 'number' ? new Date(Date.now() + ms) : (ms as Date | null | undefined | false);
+  }
+
+  get maxAge(): number | null | undefined | false {
+    const expires = this._expires;
+    return expires instanceof Date ? expires.valueOf() - Date.now() : (expires as null | undefined | false);
+  }
+
+  get data(): CookieData {
+    return {
+      originalMaxAge: this.originalMaxAge,
+      partitioned: this.partitioned,
+      priority: this.priority,
+      expires: this._expires,
+      secure: this.secure,
+      httpOnly: this.httpOnly,
+      domain: this.domain,
+      path: this.path,
+      sameSite: this.sameSite,
+    };
+  }
+
+  serialize(name: string, value: string): string {
+    return serializeCookie(name, value, this.data);
+  }
+
+  toJSON(): CookieData {
+    return this.data;
+  }
+}
+
+// Loaded lazily: set-cookie imports this module's types, and keeping the
+// runtime edge one-way avoids a require cycle.
+function serializeCookie(name: string, value: string, data: CookieData): string {
+  return (require('./set-cookie') as typeof import('./set-cookie')).serializeSetCookie(name, value, data);
+}
