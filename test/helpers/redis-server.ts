@@ -1,0 +1,184 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * A throwaway redis-server for the Redis tests: Debian's `redis-server`
+ * binary on a free 127.0.0.1 port, in its own temp dir, with no automatic
+ * persistence. It can be stopped and started again on the same port to play
+ * an outage.
+ */
+
+/** `REDIS_SERVER` overrides the binary; otherwise the first `redis-server` on PATH. */
+function findRedisServer(): string | undefined {
+  const override = process.env.REDIS_SERVER;
+  const candidates = override
+    ? [override]
+    : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'redis-server'));
+  for (const file of candidates) {
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not here; try the next directory
+    }
+  }
+  return undefined;
+}
+
+export const redisServerBinary = findRedisServer();
+
+/**
+ * Skip the Redis suites on a developer machine without redis-server, but
+ * never in CI: there the suites run and `startRedisServer` fails loudly.
+ */
+export const skipWithoutRedis = redisServerBinary === undefined && !process.env.CI;
+
+if (skipWithoutRedis) {
+  console.warn(
+    '[redis tests] SKIPPED: redis-server was not found on PATH. Install it (Debian: apt-get install redis-server) ' +
+      'or point REDIS_SERVER at the binary. With CI set, a missing redis-server fails these tests instead.',
+  );
+}
+
+export interface RedisServer {
+  readonly port: number;
+  readonly url: string;
+  /** The server's working dir; `stop({ save: true })` leaves dump.rdb here for the next start. */
+  readonly dir: string;
+  readonly running: boolean;
+  /** Starts the server again on the same port (after `stop`). */
+  start(): Promise<void>;
+  /** Stops the server. `save: true` writes a snapshot first, so the next start reloads the data. */
+  stop(options?: { save?: boolean }): Promise<void>;
+  /** Stops the server and removes its dir. */
+  close(): Promise<void>;
+}
+
+function missingServerError(): Error {
+  const err = new Error(
+    'redis-server is required for the Redis tests but was not found on PATH (CI is set, so they fail rather than skip). ' +
+      'Install the Debian package redis-server or set REDIS_SERVER.',
+  );
+  (err as Error & { code: string }).code = 'ERR_TEST_REDIS_SERVER_MISSING';
+  return err;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Spawns redis-server and resolves once it accepts connections; rejects with its output if it exits first. */
+function spawnServer(binary: string, port: number, dir: string): Promise<ChildProcess> {
+  const args = [
+    '--port', String(port),
+    '--bind', '127.0.0.1',
+    '--dir', dir,
+    '--save', '',
+    '--appendonly', 'no',
+    '--daemonize', 'no',
+    '--logfile', '',
+  ];
+  const child = spawn(binary, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) {
+        child.stdout!.off('data', onData);
+        child.off('exit', onExit);
+        // Keep draining so a full pipe never blocks the server.
+        child.stdout!.resume();
+        resolve(child);
+      }
+    };
+    const onExit = (code: number | null): void => {
+      reject(new Error(`redis-server exited with ${code} before it was ready:\n${output}`));
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', onExit);
+    child.once('error', reject);
+  });
+}
+
+function waitForExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Starts a redis-server on a free port; retries with another port if the chosen one was taken meanwhile. */
+export async function startRedisServer(): Promise<RedisServer> {
+  const binary = redisServerBinary;
+  if (binary === undefined) throw missingServerError();
+  const dir = mkdtempSync(path.join(tmpdir(), 'wasm-session-redis-'));
+
+  let port = 0;
+  let child: ChildProcess | undefined;
+  for (let attempt = 0; child === undefined; attempt++) {
+    port = await freePort();
+    try {
+      child = await spawnServer(binary, port, dir);
+    } catch (err) {
+      if (attempt >= 4) {
+        rmSync(dir, { recursive: true, force: true });
+        throw err;
+      }
+    }
+  }
+
+  let current: ChildProcess | undefined = child;
+  const stop = async (options: { save?: boolean } = {}): Promise<void> => {
+    const running = current;
+    if (running === undefined) return;
+    current = undefined;
+    const exited = waitForExit(running);
+    if (options.save) {
+      // SIGTERM skips the snapshot under `--save ''`; ask for one explicitly.
+      await runCommand(port, ['SHUTDOWN', 'SAVE']).catch(() => running.kill('SIGTERM'));
+    } else {
+      running.kill('SIGTERM');
+    }
+    await exited;
+  };
+
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    dir,
+    get running() {
+      return current !== undefined;
+    },
+    async start() {
+      if (current !== undefined) return;
+      current = await spawnServer(binary, port, dir);
+    },
+    stop,
+    async close() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sends one command in RESP without a client library (used for SHUTDOWN, which never replies). */
+async function runCommand(port: number, words: string[]): Promise<void> {
+  const payload = `*${words.length}\r\n${words.map((w) => `$${Buffer.byteLength(w)}\r\n${w}\r\n`).join('')}`;
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(payload));
+    socket.on('error', reject);
+    socket.on('close', () => resolve());
+    socket.resume();
+  });
+}
