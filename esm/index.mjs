@@ -3,3 +3,4 @@ import session from '../dist/index.js';
 
 export default session;
 export const { Store, MemoryStore, Cookie, Session } = session;
+export const { LmdbStore } = session;

@@ -4,6 +4,7 @@ import type { SessionOptions as SessionOptionsType } from './options';
 import { Session as SessionClass } from './session';
 import { Store as StoreBase, type Store as StoreInstance, type StoreConstructor } from './store';
 import { MemoryStore as MemoryStoreClass } from './stores/memory-store';
+import { LmdbStore as LmdbStoreClass, type LmdbStoreOptions as LmdbStoreOptionsType } from './stores/lmdb-store';
 import type { SessionData as BaseSessionData, SessionRequest, StoreCallback } from './types';
 
 /**
@@ -25,6 +26,8 @@ declare namespace session {
   type Cookie = CookieClass;
   type Session = SessionClass;
   type MemoryStore = MemoryStoreClass;
+  type LmdbStore = LmdbStoreClass;
+  type LmdbStoreOptions = LmdbStoreOptionsType;
   type SessionStoreCallback<T = void> = StoreCallback<T>;
   type Request = SessionRequest;
 }
@@ -33,6 +36,7 @@ declare namespace session {
 namespace session {
   export const Store: StoreConstructor = StoreBase;
   export const MemoryStore = MemoryStoreClass;
+  export const LmdbStore = LmdbStoreClass;
   export const Cookie = CookieClass;
   export const Session = SessionClass;
 }

@@ -1,0 +1,265 @@
+import { Store } from '../store';
+import type { StoreCallback, StoredSession } from '../types';
+import { FAST_STORE, type FastStoreAccess } from './fast-store';
+import { storeClosed } from './lmdb/errors';
+import { openLmdbEnvironment, conditionalWrite, type LmdbEnvironment } from './lmdb/open-env';
+import { resolveLmdbStoreOptions, type LmdbStoreOptions, type ResolvedLmdbStoreOptions } from './lmdb/options';
+import { decodeExpiry, encodeExpiry, expiryOrThrow, isStorableSid, parseSession, sessionTextOrThrow, sidOrThrow } from './lmdb/record';
+import { Sweeper, type LmdbSweepResult } from './lmdb/sweeper';
+
+export type { LmdbDurability, LmdbStoreOptions } from './lmdb/options';
+export type { LmdbStoreError, LmdbStoreErrorCode } from './lmdb/errors';
+export type { LmdbSweepResult } from './lmdb/sweeper';
+
+type Callback<T = void> = StoreCallback<T>;
+
+/**
+ * A session store on LMDB: one memory-mapped file on local disk that every
+ * thread and process opening the same `path` shares, and that survives
+ * restarts. Reads are synchronous and always see the latest commit of any
+ * process; writes are queued to lmdb's write thread, batched per event turn,
+ * and acknowledged once committed (see `durability`). Expired sessions are
+ * never returned and are swept in the background by one process at a time.
+ */
+export class LmdbStore extends Store {
+  readonly [FAST_STORE]: FastStoreAccess;
+  private readonly options: ResolvedLmdbStoreOptions;
+  private readonly env: LmdbEnvironment;
+  private readonly sweeper: Sweeper | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: LmdbStoreOptions) {
+    super();
+    const resolved = resolveLmdbStoreOptions(options);
+    const env = openLmdbEnvironment(resolved);
+    this.options = resolved;
+    this.env = env;
+    this[FAST_STORE] = this.createFastAccess();
+    if (resolved.sweepInterval > 0) {
+      this.sweeper = new Sweeper(env, resolved.sweepInterval, resolved.sweepBatchSize, (result) => this.emit('sweep', result));
+      this.sweeper.start();
+    }
+  }
+
+  /** The directory of the shared environment. */
+  get path(): string {
+    return this.options.path;
+  }
+
+  get(sid: string, callback: Callback<StoredSession | null | undefined>): void {
+    let session: StoredSession | undefined;
+    try {
+      const text = this[FAST_STORE].readJSON(sid);
+      session = text === undefined ? undefined : parseSession<StoredSession>(sid, text);
+    } catch (err) {
+      process.nextTick(callback, err);
+      return;
+    }
+    process.nextTick(callback, null, session);
+  }
+
+  set(sid: string, session: object, callback?: Callback): void {
+    let json: string;
+    try {
+      json = JSON.stringify(session);
+    } catch (err) {
+      if (callback) process.nextTick(callback, err);
+      return;
+    }
+    settle(this[FAST_STORE].writeJSON(sid, json, expiryOf(session)), callback);
+  }
+
+  touch(sid: string, session: object, callback?: Callback): void {
+    settle(this[FAST_STORE].touch(sid, '', expiryOf(session)), callback);
+  }
+
+  destroy(sid: string, callback?: Callback): void {
+    settle(this[FAST_STORE].destroy(sid), callback);
+  }
+
+  /** Every live session by ID. Walks the database lazily; damaged entries are left out. */
+  all(callback: Callback<Record<string, StoredSession>>): void {
+    this.scan(callback, Object.create(null) as Record<string, StoredSession>, (out, sid) => {
+      const text = this.env.data.get(sid);
+      if (text === undefined) return;
+      try {
+        out[sid] = parseSession<StoredSession>(sid, text);
+      } catch {
+        // A corrupt entry is reported when it is read by ID; listing the others goes on.
+      }
+    });
+  }
+
+  /** The number of live sessions, counted from the expiry records alone. */
+  length(callback: Callback<number>): void {
+    let count = 0;
+    this.scan((err) => callback(err, count), undefined, () => {
+      count++;
+    });
+  }
+
+  /** The IDs of the live sessions. */
+  ids(callback: Callback<string[]>): void {
+    this.scan(callback, [] as string[], (out, sid) => {
+      out.push(sid);
+    });
+  }
+
+  /** Removes every session, in one transaction. */
+  clear(callback?: Callback): void {
+    if (this.closing !== undefined) {
+      if (callback) process.nextTick(callback, storeClosed());
+      return;
+    }
+    const { root, data, expiry } = this.env;
+    settle(
+      root.transaction(() => {
+        expiry.clearSync();
+        data.clearSync();
+      }),
+      callback,
+    );
+  }
+
+  /**
+   * Runs one sweep pass now. Resolves with what it removed, or null when
+   * another thread or process holds the sweep lease (or sweeping is off).
+   */
+  sweep(callback?: Callback<LmdbSweepResult | null>): Promise<LmdbSweepResult | null> {
+    const result =
+      this.closing !== undefined ? Promise.reject(storeClosed()) : this.sweeper ? this.sweeper.sweep() : Promise.resolve(null);
+    settle(result, callback, true);
+    return result;
+  }
+
+  /** Stops sweeping, waits for queued writes to commit, and closes this handle on the environment. */
+  close(callback?: Callback): Promise<void> {
+    if (this.closing === undefined) {
+      const sweeper = this.sweeper;
+      this.closing = (async () => {
+        if (sweeper) await sweeper.stop();
+        await this.env.root.close();
+      })();
+    }
+    settle(this.closing, callback);
+    return this.closing;
+  }
+
+  /**
+   * The side door the middleware uses (fast-store.ts). Writes return lmdb's
+   * commit promise so the response goes out only once the change is visible
+   * to every other process.
+   */
+  private createFastAccess(): FastStoreAccess {
+    const { root, data, expiry, ifExists } = this.env;
+    const { ttl, durability } = this.options;
+    const touchIfPresent = conditionalWrite(data);
+    const isClosed = (): boolean => this.closing !== undefined;
+    const expiryFor = (expiresAt: number): Buffer => encodeExpiry(Number.isNaN(expiresAt) ? Date.now() + ttl : expiresAt);
+    const acknowledged =
+      durability === 'flush'
+        ? (commit: Promise<boolean>): Promise<void> => commit.then(() => root.flushed as unknown as Promise<void>)
+        : (commit: Promise<boolean>): Promise<void> => commit as unknown as Promise<void>;
+
+    return {
+      readJSON(sid) {
+        if (isClosed()) throw storeClosed();
+        if (!isStorableSid(sid)) return undefined;
+        // lmdb renews its read snapshot only on a timer; starting a fresh one
+        // here is what guarantees a read sees every write another process has
+        // already acknowledged.
+        root.resetReadTxn();
+        const stamp = expiry.getBinaryFast(sid);
+        if (stamp === undefined || expiryOrThrow(sid, stamp) <= Date.now()) return undefined;
+        const text = data.get(sid);
+        return text === undefined ? undefined : sessionTextOrThrow(sid, text);
+      },
+      writeJSON(sid, json, expiresAt) {
+        if (isClosed()) return Promise.reject(storeClosed());
+        try {
+          sidOrThrow(sid);
+          const stamp = expiryFor(expiresAt);
+          return acknowledged(
+            root.batch(() => {
+              data.put(sid, json);
+              expiry.put(sid, stamp);
+            }),
+          );
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      },
+      touch(sid, _json, expiresAt) {
+        if (isClosed()) return Promise.reject(storeClosed());
+        if (!isStorableSid(sid)) return undefined;
+        // Only the 8-byte expiry is rewritten, and only while the session
+        // exists, so a touch racing a destroy in another process cannot
+        // resurrect it, nor overwrite newer data with what this request read.
+        const stamp = expiryFor(expiresAt);
+        return acknowledged(touchIfPresent(sid, ifExists, () => expiry.put(sid, stamp)));
+      },
+      destroy(sid) {
+        if (isClosed()) return Promise.reject(storeClosed());
+        if (!isStorableSid(sid)) return undefined;
+        return acknowledged(
+          root.batch(() => {
+            expiry.remove(sid);
+            data.remove(sid);
+          }),
+        );
+      },
+    };
+  }
+
+  /**
+   * Walks the live (unexpired) expiry records in key order with a lazy cursor,
+   * so memory holds one entry at a time plus whatever `visit` keeps.
+   */
+  private scan<T>(callback: Callback<T>, out: T, visit: (out: T, sid: string) => void): void {
+    if (this.closing !== undefined) {
+      process.nextTick(callback, storeClosed());
+      return;
+    }
+    try {
+      this.env.root.resetReadTxn();
+      const now = Date.now();
+      for (const { key, value } of this.env.expiry.getRange({})) {
+        if (decodeExpiry(value) > now) visit(out, key);
+      }
+    } catch (err) {
+      process.nextTick(callback, err);
+      return;
+    }
+    process.nextTick(callback, null, out);
+  }
+}
+
+/** The cookie's expiry in epoch ms, or NaN when it has none (the store's ttl applies). */
+function expiryOf(session: object): number {
+  const expires = (session as { cookie?: { expires?: unknown } } | null)?.cookie?.expires;
+  if (expires instanceof Date) return expires.getTime();
+  if (typeof expires === 'string') return Date.parse(expires);
+  if (typeof expires === 'number') return expires;
+  return NaN;
+}
+
+/**
+ * Calls back once, asynchronously, outside the promise chain, so an exception
+ * thrown by the callback surfaces as an ordinary uncaught error rather than
+ * an unhandled rejection, and a rejection never calls it twice.
+ */
+function settle<T>(result: void | Promise<T>, callback: Callback<T> | undefined, passValue = false): void {
+  if (!(result instanceof Promise)) {
+    if (callback) process.nextTick(callback, null);
+    return;
+  }
+  if (callback === undefined) {
+    // Nobody is waiting; keep a failed write from becoming an unhandled rejection.
+    result.catch(() => undefined);
+    return;
+  }
+  result.then(
+    (value) => (passValue ? process.nextTick(callback, null, value) : process.nextTick(callback, null)),
+    (err) => process.nextTick(callback, err),
+  );
+}

@@ -1,0 +1,63 @@
+import type { Database, RootDatabase } from 'lmdb';
+import { lmdbStoreError } from './errors';
+import type { ResolvedLmdbStoreOptions } from './options';
+
+/** The environment and the three databases the store uses inside it. */
+export interface LmdbEnvironment {
+  root: RootDatabase;
+  /** sid → session JSON text. */
+  data: Database<string, string>;
+  /** sid → expiry (8 bytes, see record.ts). */
+  expiry: Database<Buffer, string>;
+  /** Store bookkeeping such as the sweeper's lease. */
+  meta: Database<Buffer, string>;
+  /** lmdb's "any version" marker: a conditional write that only requires the entry to exist. */
+  ifExists: number;
+}
+
+/** lmdb's conditional write, with the options argument its typings leave out. */
+export type ConditionalWrite = (
+  key: string,
+  version: number,
+  action: () => void,
+  options?: { ifLessThan?: boolean },
+) => Promise<boolean>;
+
+export const DATABASE_NAMES = { data: 'session-data', expiry: 'session-expiry', meta: 'session-meta' } as const;
+
+/**
+ * Opens (creating if needed) the environment at `options.path`. lmdb is
+ * required here rather than at the top of the module so that apps which never
+ * construct an LmdbStore never load its native addon.
+ */
+export function openLmdbEnvironment(options: ResolvedLmdbStoreOptions): LmdbEnvironment {
+  const lmdb = require('lmdb') as typeof import('lmdb');
+  let root: RootDatabase;
+  try {
+    root = lmdb.open({
+      path: options.path,
+      maxDbs: 8,
+      ...(options.mapSize !== undefined ? { mapSize: options.mapSize } : {}),
+      ...(options.durability === 'none' ? { noSync: true, overlappingSync: false } : {}),
+    });
+  } catch (err) {
+    throw lmdbStoreError(
+      'ERR_SESSION_STORE_OPEN',
+      `cannot open the LMDB environment at ${options.path}: ${(err as Error)?.message ?? String(err)}`,
+      undefined,
+      err,
+    );
+  }
+  return {
+    root,
+    data: root.openDB<string, string>({ name: DATABASE_NAMES.data, encoding: 'string' }),
+    expiry: root.openDB<Buffer, string>({ name: DATABASE_NAMES.expiry, encoding: 'binary' }),
+    meta: root.openDB<Buffer, string>({ name: DATABASE_NAMES.meta, encoding: 'binary' }),
+    ifExists: lmdb.IF_EXISTS,
+  };
+}
+
+/** The conditional write of `db`, typed with its options argument. */
+export function conditionalWrite(db: Database<unknown, string>): ConditionalWrite {
+  return (db.ifVersion as unknown as ConditionalWrite).bind(db);
+}

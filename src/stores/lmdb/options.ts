@@ -1,0 +1,87 @@
+/** How far a write must have gone before its callback (or promise) reports success. */
+export type LmdbDurability =
+  /**
+   * Committed: visible to every thread and process and kept if the process is
+   * killed (kill -9). The fsync runs after the commit (lmdb's overlappingSync),
+   * so an OS crash or power loss can roll back the last moments, never corrupt.
+   */
+  | 'commit'
+  /** Committed and fsynced: kept through power loss too, at the cost of one fsync wait per batch. */
+  | 'flush'
+  /**
+   * Committed without any fsync (lmdb's noSync): kept if the process dies, but an
+   * OS crash or power loss may lose or damage the database. For throwaway data.
+   */
+  | 'none';
+
+/** The options users pass to `new LmdbStore(options)`. */
+export interface LmdbStoreOptions {
+  /** Directory of the LMDB environment; every thread and process that opens it shares the sessions. */
+  path: string;
+  /** Lifetime in ms of a session whose cookie has no `expires` (default one day). */
+  ttl?: number;
+  /** Ms between background sweeps of expired sessions (default 60 s); 0 turns sweeping off. */
+  sweepInterval?: number;
+  /** Expiry records scanned per sweep batch, so one batch never holds the thread for long (default 1000). */
+  sweepBatchSize?: number;
+  /** See LmdbDurability (default 'commit'). */
+  durability?: LmdbDurability;
+  /** Initial size in bytes of the memory map; lmdb grows it as needed (default lmdb's own). */
+  mapSize?: number;
+}
+
+/** The options after validation, every field filled. */
+export interface ResolvedLmdbStoreOptions {
+  path: string;
+  ttl: number;
+  sweepInterval: number;
+  sweepBatchSize: number;
+  durability: LmdbDurability;
+  mapSize: number | undefined;
+}
+
+const DEFAULTS = {
+  ttl: 86_400_000,
+  sweepInterval: 60_000,
+  sweepBatchSize: 1000,
+  durability: 'commit',
+  mapSize: undefined,
+} as const satisfies Omit<ResolvedLmdbStoreOptions, 'path'>;
+
+const DURABILITIES: readonly string[] = ['commit', 'flush', 'none'];
+
+function isPositiveFinite(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}
+
+/** Validates once, at construction, throwing `TypeError('options.<name> must be …')`. */
+export function resolveLmdbStoreOptions(options: LmdbStoreOptions | undefined): ResolvedLmdbStoreOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('options must be an object with a path');
+  }
+  const { path } = options;
+  if (typeof path !== 'string' || path.length === 0) {
+    throw new TypeError('options.path must be a non-empty string');
+  }
+  const ttl = options.ttl ?? DEFAULTS.ttl;
+  if (!isPositiveFinite(ttl)) {
+    throw new TypeError('options.ttl must be a positive finite number of milliseconds');
+  }
+  const sweepInterval = options.sweepInterval ?? DEFAULTS.sweepInterval;
+  if (sweepInterval !== 0 && !isPositiveFinite(sweepInterval)) {
+    throw new TypeError('options.sweepInterval must be 0 or a positive finite number of milliseconds');
+  }
+  const sweepBatchSize = options.sweepBatchSize ?? DEFAULTS.sweepBatchSize;
+  if (!Number.isInteger(sweepBatchSize) || sweepBatchSize < 1) {
+    throw new TypeError('options.sweepBatchSize must be a positive integer');
+  }
+  const durability = options.durability ?? DEFAULTS.durability;
+  if (!DURABILITIES.includes(durability)) {
+    throw new TypeError('options.durability must be "commit", "flush" or "none"');
+  }
+  const mapSize = options.mapSize ?? DEFAULTS.mapSize;
+  if (mapSize !== undefined && !(Number.isInteger(mapSize) && mapSize > 0)) {
+    throw new TypeError('options.mapSize must be a positive integer number of bytes');
+  }
+  return { path, ttl, sweepInterval, sweepBatchSize, durability, mapSize };
+}

@@ -1,0 +1,91 @@
+import { endianness } from 'node:os';
+import { corruptSession, lmdbStoreError } from './errors';
+
+/**
+ * What the store keeps per session, in two databases of one environment:
+ *
+ * - `data`: the session's JSON text, UTF-8, as the middleware serialised it.
+ *   Raw JSON is what both ends want: the middleware hands over text and parses
+ *   text, so the store neither re-encodes nor decodes structure, and lmdb
+ *   turns the bytes into a string natively. A stored value that does not look
+ *   like a JSON object (`{…}`) is foreign or truncated.
+ * - `expiry`: 8 bytes, the expiry as a float64 in epoch ms in the host's byte
+ *   order. Being the first 8 bytes of the value, lmdb's conditional writes can
+ *   compare it as an entry "version" on its write thread: the sweeper removes
+ *   a session only if its expiry is still past at commit time, so a touch from
+ *   another process is never lost. A touch rewrites these 8 bytes only.
+ */
+export const EXPIRY_BYTES = 8;
+
+const littleEndian = endianness() === 'LE';
+
+export function encodeExpiry(expiresAt: number): Buffer {
+  const bytes = Buffer.allocUnsafe(EXPIRY_BYTES);
+  if (littleEndian) bytes.writeDoubleLE(expiresAt, 0);
+  else bytes.writeDoubleBE(expiresAt, 0);
+  return bytes;
+}
+
+/** The expiry in a stored record; NaN when the record is not 8 bytes (foreign or damaged). */
+export function decodeExpiry(bytes: Uint8Array): number {
+  if (bytes.length !== EXPIRY_BYTES) return NaN;
+  const buf = bytes as Buffer;
+  return littleEndian ? buf.readDoubleLE(0) : buf.readDoubleBE(0);
+}
+
+/** As decodeExpiry, but a damaged record is an ERR_SESSION_CORRUPT error for that session. */
+export function expiryOrThrow(sid: string, bytes: Uint8Array): number {
+  const expiresAt = decodeExpiry(bytes);
+  if (Number.isNaN(expiresAt)) {
+    throw corruptSession(sid, `expiry record has ${bytes.length} bytes, expected ${EXPIRY_BYTES} holding a number`);
+  }
+  return expiresAt;
+}
+
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+/** Cheap shape check of stored session text: a JSON object. Parsing is left to the reader. */
+export function isSessionText(text: string): boolean {
+  const last = text.length - 1;
+  return last > 0 && text.charCodeAt(0) === OPEN_BRACE && text.charCodeAt(last) === CLOSE_BRACE;
+}
+
+export function sessionTextOrThrow(sid: string, text: string): string {
+  if (!isSessionText(text)) throw corruptSession(sid, 'value is not a JSON object');
+  return text;
+}
+
+/** Parses stored text, turning a syntax error into ERR_SESSION_CORRUPT for that session. */
+export function parseSession<T>(sid: string, text: string): T {
+  try {
+    return JSON.parse(sessionTextOrThrow(sid, text)) as T;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ERR_SESSION_CORRUPT') throw err;
+    throw corruptSession(sid, `value is not valid JSON (${(err as Error).message})`, err);
+  }
+}
+
+/**
+ * lmdb's keys are at most 1978 bytes and its string keys cannot hold NUL. The
+ * byte length is only computed for IDs long enough to come near the limit.
+ */
+const MAX_KEY_BYTES = 1900;
+const MAX_KEY_CHARS_WITHOUT_MEASURING = Math.floor(MAX_KEY_BYTES / 3);
+
+export function isStorableSid(sid: unknown): sid is string {
+  return (
+    typeof sid === 'string' &&
+    sid.length > 0 &&
+    (sid.length <= MAX_KEY_CHARS_WITHOUT_MEASURING || Buffer.byteLength(sid) <= MAX_KEY_BYTES) &&
+    sid.indexOf('\u0000') === -1
+  );
+}
+
+export function sidOrThrow(sid: unknown): string {
+  if (isStorableSid(sid)) return sid;
+  throw lmdbStoreError(
+    'ERR_SESSION_ID_INVALID',
+    `session ID must be a non-empty string of at most ${MAX_KEY_BYTES} UTF-8 bytes without NUL characters`,
+  );
+}
