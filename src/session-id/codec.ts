@@ -1,3 +1,5 @@
+import { createRecord, MAX_INPUT_CHARS, readSessionCookie, releaseRecord, signId, unsignValue, USE_JS_PATH, type KernelRecord } from '../wasm/cookie-kernel';
+import { rememberEscapedValue } from './escaped-value';
 import { readSessionIdJs, signSessionIdJs, unsignCookieValue } from './js-codec';
 import type { SecretKey } from './secret';
 
@@ -15,11 +17,116 @@ export interface SessionIdCodec {
   sign(id: string): string;
 }
 
+/**
+ * A codec for cookie `name` and a secret rotation list (the first secret
+ * signs, each is tried in turn to verify). Uses the Wasm kernel when the
+ * name and every secret suit it, else the JavaScript reference path.
+ * Secrets are read once: changing a Buffer secret afterwards has no effect.
+ */
 export function createSessionIdCodec(name: string, secrets: readonly SecretKey[]): SessionIdCodec {
-  const signingSecret = secrets[0];
-  return {
-    readFromHeader: (header) => readSessionIdJs(header, name, secrets),
-    unsign: (raw) => unsignCookieValue(raw, secrets),
-    sign: (id) => signSessionIdJs(id, signingSecret),
-  };
+  const keys = isKernelName(name) ? kernelKeys(secrets) : undefined;
+  return keys === undefined ? new JsSessionIdCodec(name, secrets) : new WasmSessionIdCodec(name, secrets.slice(), keys);
+}
+
+class JsSessionIdCodec implements SessionIdCodec {
+  constructor(
+    private readonly name: string,
+    private readonly secrets: readonly SecretKey[],
+  ) {}
+
+  readFromHeader(header: string): string | undefined {
+    return readSessionIdJs(header, this.name, this.secrets);
+  }
+
+  unsign(raw: string): string | false {
+    return unsignCookieValue(raw, this.secrets);
+  }
+
+  sign(id: string): string {
+    return signSessionIdJs(id, this.secrets[0]!);
+  }
+}
+
+// A codec's kernel record goes back to the pool once the codec is unreachable.
+const records = new FinalizationRegistry<KernelRecord>(releaseRecord);
+
+/**
+ * The kernel-backed codec: one Wasm call per read or sign. Inputs the
+ * kernel declines (non-ASCII text, oversized headers, escapes of non-ASCII
+ * bytes, non-string arguments) go to the JavaScript path, which agrees with
+ * it everywhere else (test/kernel-codec-differential.test.ts).
+ */
+class WasmSessionIdCodec extends JsSessionIdCodec {
+  private readonly record: number;
+
+  constructor(name: string, secrets: readonly SecretKey[], keys: readonly Uint8Array[]) {
+    super(name, secrets);
+    const record = createRecord(name, keys);
+    this.record = record.pointer;
+    records.register(this, record);
+  }
+
+  override readFromHeader(header: string): string | undefined {
+    if (typeof header === 'string') {
+      const id = readSessionCookie(this.record, header);
+      if (id !== USE_JS_PATH) return id;
+    }
+    return super.readFromHeader(header);
+  }
+
+  override unsign(raw: string): string | false {
+    if (typeof raw === 'string') {
+      const id = unsignValue(this.record, raw);
+      if (id !== USE_JS_PATH) return id;
+    }
+    return super.unsign(raw);
+  }
+
+  override sign(id: string): string {
+    if (typeof id === 'string') {
+      const parts = signId(this.record, id);
+      if (parts !== USE_JS_PATH) {
+        const value = 's:' + id + '.' + parts.mac;
+        if (parts.escapedMac !== undefined) rememberEscapedValue(value, 's%3A' + id + '.' + parts.escapedMac);
+        return value;
+      }
+    }
+    return super.sign(id);
+  }
+}
+
+/**
+ * Cookie names the kernel matches byte for byte. Names inherited from
+ * Object.prototype are left to the reference path, whose parse result
+ * (a plain object) answers them in its own peculiar way.
+ */
+function isKernelName(name: unknown): name is string {
+  return typeof name === 'string' && name.length <= 1024 && isAscii(name) && !(name in Object.prototype);
+}
+
+/**
+ * The key bytes createHmac would use for each secret (strings as UTF-8,
+ * typed arrays and DataViews as their bytes), or undefined when any secret
+ * is of another kind (KeyObject, missing, …) so the reference path keeps
+ * its exact behaviour, errors included.
+ */
+function kernelKeys(secrets: readonly SecretKey[]): Uint8Array[] | undefined {
+  if (secrets.length === 0) return undefined;
+  const keys: Uint8Array[] = [];
+  for (const secret of secrets) {
+    let key: Uint8Array;
+    if (typeof secret === 'string') key = Buffer.from(secret, 'utf8');
+    else if (ArrayBuffer.isView(secret)) key = new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength).slice();
+    else return undefined;
+    if (key.length > MAX_INPUT_CHARS) return undefined;
+    keys.push(key);
+  }
+  return keys;
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 0x7f) return false;
+  }
+  return true;
 }

@@ -1,0 +1,197 @@
+// The session-cookie kernel: reads and verifies the signed session ID of a
+// Cookie header in one call, and signs IDs for Set-Cookie. Exports take and
+// return numbers only; bytes travel through the static buffers below, whose
+// addresses JavaScript reads once (see src/wasm/cookie-kernel.ts).
+import { findCookieValue, valueEnd, valueStart } from './cookie/scan';
+import { DECODE_NON_ASCII, percentDecode } from './cookie/percent';
+import { base64EncodeUnpadded, MAC_BASE64_CHARS } from './crypto/base64';
+import { equalConstantTime } from './crypto/compare';
+import { HMAC_KEY_STATE_BYTES, hmacPrepareKey, hmacSha256 } from './crypto/hmac';
+
+/** Bytes JavaScript may write into the input buffer (a Cookie header, an ID, a key). */
+const INPUT_CAPACITY: usize = 65536;
+const INPUT: usize = memory.data(<i32>INPUT_CAPACITY, 16);
+/** Decoded cookie values, and the base64 MAC that signId writes. */
+const OUTPUT: usize = memory.data(<i32>INPUT_CAPACITY, 16);
+/** Two i32 cells: start and end (exclusive) of the ID a read returned. */
+const RESULT: usize = memory.data(8, 16);
+const MAC: usize = memory.data(32, 16);
+const MAC_TEXT: usize = memory.data(64, 16);
+
+// Read outcomes.
+const ID_NONE: i32 = 0;
+/** The ID is input[start, end): JavaScript slices it from the string it wrote. */
+const ID_IN_INPUT: i32 = 1;
+/** The ID went through percent-decoding and is output[start, end). */
+const ID_IN_OUTPUT: i32 = 2;
+/** The value needs UTF-8 aware decoding: use the JavaScript path. */
+const ID_USE_FALLBACK: i32 = 3;
+
+// A codec record, allocated by JavaScript through allocateRecord:
+//   u32 nameLen, u32 secretCount, name bytes, padding to 16,
+//   then secretCount key states of HMAC_KEY_STATE_BYTES each.
+@inline function recordNameLen(record: usize): usize {
+  return <usize>load<u32>(record);
+}
+@inline function recordSecretCount(record: usize): usize {
+  return <usize>load<u32>(record, 4);
+}
+@inline function recordKeyStates(record: usize): usize {
+  return (record + 8 + recordNameLen(record) + 15) & ~<usize>15;
+}
+
+export function inputPointer(): usize {
+  return INPUT;
+}
+export function inputCapacity(): usize {
+  return INPUT_CAPACITY;
+}
+export function outputPointer(): usize {
+  return OUTPUT;
+}
+export function resultPointer(): usize {
+  return RESULT;
+}
+
+/** Bytes a record needs for a cookie name of `nameLen` bytes and `secretCount` secrets. */
+export function recordSize(nameLen: usize, secretCount: usize): usize {
+  return ((8 + nameLen + 15) & ~<usize>15) + secretCount * HMAC_KEY_STATE_BYTES;
+}
+
+/** Fresh memory for a record (never freed; JavaScript recycles records). May grow memory. */
+export function allocateRecord(size: usize): usize {
+  return heap.alloc(size);
+}
+
+/** Starts a record: the cookie name (`nameLen` bytes) is in the input buffer. */
+export function initRecord(record: usize, nameLen: usize, secretCount: usize): void {
+  store<u32>(record, <u32>nameLen);
+  store<u32>(record, <u32>secretCount, 4);
+  memory.copy(record + 8, INPUT, nameLen);
+}
+
+/** Precomputes secret number `index` of a record; its `keyLen` bytes are in the input buffer. */
+export function prepareSecret(record: usize, index: usize, keyLen: usize): void {
+  hmacPrepareKey(recordKeyStates(record) + index * HMAC_KEY_STATE_BYTES, INPUT, keyLen);
+}
+
+/**
+ * Whether `len` bytes at `value`, an already-decoded `s:<id>.<mac>`, carry
+ * a MAC of <id> under one of the record's secrets, tried in order as the
+ * reference does. On success the ID's end (offset of the last '.') is in RESULT[1].
+ */
+function verifySigned(record: usize, value: usize, len: usize): bool {
+  if (len < 2 || load<u8>(value) != 0x73 || load<u8>(value, 1) != 0x3a) return false;
+  let dot = len;
+  do {
+    if (dot == 2) return false;
+    dot--;
+  } while (load<u8>(value + dot) != 0x2e);
+  // Any other length cannot equal a MAC; the length is not secret.
+  if (len - dot - 1 != MAC_BASE64_CHARS) return false;
+  const states = recordKeyStates(record);
+  const count = recordSecretCount(record);
+  for (let i: usize = 0; i < count; i++) {
+    hmacSha256(states + i * HMAC_KEY_STATE_BYTES, value + 2, dot - 2, MAC);
+    base64EncodeUnpadded(MAC, 32, MAC_TEXT);
+    if (equalConstantTime(MAC_TEXT, value + dot + 1, MAC_BASE64_CHARS)) {
+      store<i32>(RESULT, <i32>dot, 4);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Verifies a raw cookie value (`len` bytes in the input buffer, as cookie-parser leaves them). */
+export function unsignValue(record: usize, len: usize): i32 {
+  if (!verifySigned(record, INPUT, len)) return ID_NONE;
+  store<i32>(RESULT, 2);
+  return ID_IN_INPUT;
+}
+
+/** Finds, decodes and verifies the record's cookie in the `len`-byte header in the input buffer. */
+export function readSessionCookie(record: usize, len: usize): i32 {
+  if (!findCookieValue(INPUT, len, record + 8, recordNameLen(record))) return ID_NONE;
+  const start = valueStart;
+  const rawLen = valueEnd - start;
+  const decoded = percentDecode(INPUT + start, rawLen, OUTPUT);
+  if (decoded == DECODE_NON_ASCII) return ID_USE_FALLBACK;
+  if (decoded < 0) {
+    // DECODE_NONE or DECODE_KEEP_RAW: the raw bytes are the value.
+    if (!verifySigned(record, INPUT + start, rawLen)) return ID_NONE;
+    store<i32>(RESULT, <i32>start + 2);
+    store<i32>(RESULT, load<i32>(RESULT, 4) + <i32>start, 4);
+    return ID_IN_INPUT;
+  }
+  if (!verifySigned(record, OUTPUT, <usize>decoded)) return ID_NONE;
+  const idEnd = <usize>load<i32>(RESULT, 4);
+  // Prefer slicing the caller's string: possible when the ID itself had no escapes.
+  const rawIdStart = rawOffsetOf(INPUT + start, 2);
+  let escaped = false;
+  for (let i = rawIdStart, n: usize = 2; n < idEnd; i++, n++) {
+    if (load<u8>(INPUT + start + i) == 0x25) {
+      escaped = true;
+      break;
+    }
+  }
+  if (escaped) {
+    store<i32>(RESULT, 2);
+    return ID_IN_OUTPUT;
+  }
+  store<i32>(RESULT, <i32>(start + rawIdStart));
+  store<i32>(RESULT, <i32>(start + rawIdStart + idEnd - 2), 4);
+  return ID_IN_INPUT;
+}
+
+/** The raw offset of decoded offset `decodedOffset` in a validly escaped value. */
+function rawOffsetOf(raw: usize, decodedOffset: usize): usize {
+  let r: usize = 0;
+  for (let d: usize = 0; d < decodedOffset; d++) {
+    r += load<u8>(raw + r) == 0x25 ? 3 : 1;
+  }
+  return r;
+}
+
+/**
+ * Signs the `len`-byte ID in the input buffer with the record's first
+ * secret. Writes the 43-character base64 MAC to the output buffer followed
+ * by the same MAC as encodeURIComponent writes it ('+' and '/' escaped), and
+ * returns the total characters written, negated when the ID has characters
+ * encodeURIComponent would escape (the caller then encodes the value itself).
+ */
+export function signId(record: usize, len: usize): i32 {
+  hmacSha256(recordKeyStates(record), INPUT, len, MAC);
+  base64EncodeUnpadded(MAC, 32, OUTPUT);
+  let o = OUTPUT + MAC_BASE64_CHARS;
+  for (let i: usize = 0; i < MAC_BASE64_CHARS; i++) {
+    const c = load<u8>(OUTPUT + i);
+    if (c == 0x2b) {
+      store<u32>(o, 0x423225); // "%2B"
+      o += 3;
+    } else if (c == 0x2f) {
+      store<u32>(o, 0x463225); // "%2F"
+      o += 3;
+    } else {
+      store<u8>(o++, c);
+    }
+  }
+  const written = <i32>(o - OUTPUT);
+  return isUriUnreserved(INPUT, len) ? written : -written;
+}
+
+/** Whether encodeURIComponent leaves every byte as it is: A-Z a-z 0-9 - _ . ! ~ * ' ( ) */
+function isUriUnreserved(data: usize, len: usize): bool {
+  for (let i: usize = 0; i < len; i++) {
+    const c = <u32>load<u8>(data + i);
+    const letter = (c | 0x20) - 0x61 < 26;
+    const digit = c - 0x30 < 10;
+    const mark = c == 0x2d || c == 0x5f || c == 0x2e || c == 0x21 || c == 0x7e || c == 0x2a || c == 0x27 || c == 0x28 || c == 0x29;
+    if (!(letter || digit || mark)) return false;
+  }
+  return true;
+}
+
+/** HMAC-SHA256 of the `len` bytes in the input buffer under secret `index` of a record, to the output buffer (for tests). */
+export function macRaw(record: usize, index: usize, len: usize): void {
+  hmacSha256(recordKeyStates(record) + index * HMAC_KEY_STATE_BYTES, INPUT, len, OUTPUT);
+}
