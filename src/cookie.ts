@@ -39,8 +39,8 @@ export interface CookieData {
  * that of `expires` and `maxAge` the one given last wins.
  */
 export class Cookie {
-  path: string | undefined = '/';
-  httpOnly: boolean | undefined = true;
+  declare path: string | undefined;
+  declare httpOnly: boolean | undefined;
   declare domain: string | undefined;
   declare secure: SecureOption | undefined;
   declare sameSite: SameSiteOption | undefined;
@@ -50,7 +50,11 @@ export class Cookie {
   private declare _expires: Date | null | false | undefined;
 
   constructor(options?: CookieOptions) {
+    // Assigned in this order so the own keys (path, _expires, originalMaxAge,
+    // httpOnly) list as express-session's do.
+    this.path = '/';
     this.maxAge = null;
+    this.httpOnly = true;
     if (options) {
       if (typeof options !== 'object') {
         throw new TypeError('argument options must be a object');
@@ -112,6 +116,13 @@ export class Cookie {
   toJSON(): CookieData {
     return this.data;
   }
+}
+
+// express-session defines these on a plain prototype object, so they are
+// enumerable and `for…in` over a cookie (which `new Cookie(otherCookie)` does)
+// sees them; keep that.
+for (const key of ['expires', 'maxAge', 'data', 'serialize', 'toJSON'] as const) {
+  Object.defineProperty(Cookie.prototype, key, { enumerable: true });
 }
 
 // Loaded lazily: set-cookie imports this module's types, and keeping the
