@@ -1,0 +1,220 @@
+// In-process end-to-end benchmark on Redis: this package vs express-session,
+// both with connect-redis against a local redis-server, light-my-request
+// injecting into an Express app. Each request reads an existing session and
+// modifies it (one GET and one SET EX in Redis). A third app does the same
+// Redis work by hand with no session middleware at all, so the difference
+// to it is what a middleware costs on top of the store round trips.
+//
+//   node bench/redis-inprocess.mjs [--quick]
+//
+// Variants run interleaved, round by round, in rotating order; figures are
+// medians over the rounds. Set REDIS_URL to use a running server instead of
+// spawning redis-server.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const session = require(root);
+const reference = require('express-session');
+const express = require('express');
+const inject = require('light-my-request');
+const { createClient } = require('redis');
+const { RedisStore } = require('connect-redis');
+
+const SECRET = 'bench secret';
+const MAX_AGE = 3_600_000;
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A redis-server without persistence in a temp dir; resolves once it is ready. */
+async function startRedis() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wasm-session-bench-redis-'));
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--logfile', ''];
+  const child = spawn(process.env.REDIS_SERVER || 'redis-server', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    let output = '';
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('Ready to accept connections')) resolve();
+    });
+  });
+  child.removeAllListeners('exit');
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function countRoute(req, res) {
+  req.session.count = (req.session.count ?? 0) + 1;
+  res.end(String(req.session.count));
+}
+
+/** An app with a session middleware on connect-redis, and the cookie of one existing session. */
+async function sessionApp(name, factory, client, prefix) {
+  const store = new RedisStore({ client, prefix });
+  const app = express();
+  app.use(factory({ secret: SECRET, resave: false, saveUninitialized: false, store, cookie: { maxAge: MAX_AGE } }));
+  app.get('/count', countRoute);
+  const first = await inject(app, { method: 'GET', url: '/count' });
+  const setCookie = first.headers['set-cookie'];
+  const cookie = (Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0];
+  return { name, app, cookie };
+}
+
+/** The same Redis work as a session middleware does per request, written by hand: GET, parse, modify, SET EX. */
+async function bareApp(client) {
+  const key = 'bare:one-session';
+  await client.set(key, JSON.stringify({ cookie: { originalMaxAge: MAX_AGE, path: '/', httpOnly: true }, count: 0 }));
+  const app = express();
+  app.get('/count', async (req, res, next) => {
+    try {
+      const data = JSON.parse(await client.get(key));
+      data.count += 1;
+      await client.set(key, JSON.stringify(data), { expiration: { type: 'EX', value: MAX_AGE / 1000 } });
+      res.end(String(data.count));
+    } catch (err) {
+      next(err);
+    }
+  });
+  return { name: 'bare express + direct redis GET/SET', app, cookie: '' };
+}
+
+function request(variant) {
+  return inject(variant.app, { method: 'GET', url: '/count', headers: variant.cookie ? { cookie: variant.cookie } : {} });
+}
+
+/** Runs `total` requests with `inFlight` outstanding at a time; returns elapsed ns. */
+async function timeRequests(variant, total, inFlight) {
+  let started = 0;
+  const worker = async () => {
+    while (started < total) {
+      started++;
+      const res = await request(variant);
+      if (res.statusCode !== 200) throw new Error(`${variant.name}: status ${res.statusCode}: ${res.payload}`);
+    }
+  };
+  const t0 = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return Number(process.hrtime.bigint() - t0);
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Interleaved rounds in rotating order (one warm-up round discarded); medians per variant. */
+async function measure(variants, { rounds, perRound, inFlight }) {
+  const nsPerOp = new Map(variants.map((v) => [v.name, []]));
+  for (let round = -1; round < rounds; round++) {
+    const shift = (round + variants.length) % variants.length;
+    const order = variants.slice(shift).concat(variants.slice(0, shift));
+    for (const variant of order) {
+      const elapsed = await timeRequests(variant, perRound, inFlight);
+      if (round >= 0) nsPerOp.get(variant.name).push(elapsed / perRound);
+    }
+  }
+  return variants.map((v) => {
+    const meanNs = median(nsPerOp.get(v.name));
+    return { name: v.name, hz: 1e9 / meanNs, meanNs, rounds };
+  });
+}
+
+/** What the middleware adds over the bare Redis work, and that addition's share of the whole request. */
+function overheadNotes(results, bareName) {
+  const bare = results.find((r) => r.name === bareName);
+  return results
+    .filter((r) => r !== bare)
+    .map((r) => {
+      const overheadNs = r.meanNs - bare.meanNs;
+      const share = (100 * overheadNs) / r.meanNs;
+      return `${r.name}: ${(overheadNs / 1000).toFixed(1)} µs over bare per request = ${share.toFixed(1)}% of its time`;
+    });
+}
+
+export async function run({ quick = false } = {}) {
+  let server;
+  if (!process.env.REDIS_URL) {
+    try {
+      server = await startRedis();
+    } catch (err) {
+      if (process.env.CI) throw err;
+      console.warn(`redis-inprocess: skipped, redis-server could not start (${err.message})`);
+      return [];
+    }
+  }
+  const client = createClient({ url: process.env.REDIS_URL || server.url });
+  client.on('error', (err) => console.error('redis client error:', err.message));
+  await client.connect();
+
+  try {
+    const bare = await bareApp(client);
+    const variants = [
+      await sessionApp('express-session', reference, client, 'bench-ref:'),
+      await sessionApp('wasm-session', session, client, 'bench-ours:'),
+      bare,
+    ];
+    // Many short rounds: the machine is shared, and short interleaved rounds keep load bursts out of the medians.
+    const settings = quick ? { rounds: 3, perRound: 150 } : { rounds: 21, perRound: 400 };
+    const groups = [];
+    for (const inFlight of [1, 16]) {
+      const results = await measure(variants, { ...settings, inFlight });
+      groups.push({
+        group: `redis (connect-redis), existing session read + modified, ${inFlight === 1 ? 'sequential' : `${inFlight} in flight`}`,
+        baseline: 'express-session',
+        results,
+        notes: overheadNotes(results, bare.name),
+      });
+    }
+    return groups;
+  } finally {
+    await client.close();
+    await server?.stop();
+  }
+}
+
+function printTable(groups) {
+  for (const { group, baseline, results, notes } of groups) {
+    const base = results.find((r) => r.name === baseline);
+    console.log(`\n${group}`);
+    console.table(
+      results.map((r) => ({
+        name: r.name,
+        'req/s': Math.round(r.hz),
+        'mean µs': (r.meanNs / 1000).toFixed(1),
+        [`vs ${baseline}`]: `${(r.hz / base.hz).toFixed(2)}x`,
+        rounds: r.rounds,
+      })),
+    );
+    for (const note of notes ?? []) console.log(`  ${note}`);
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  printTable(await run({ quick: process.argv.includes('--quick') }));
+}
