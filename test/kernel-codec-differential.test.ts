@@ -1,0 +1,193 @@
+import signature from 'cookie-signature';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createSessionIdCodec } from '../src/session-id/codec';
+import { readSessionIdJs, unsignCookieValue } from '../src/session-id/js-codec';
+import { createRecord, readSessionCookie, USE_JS_PATH } from '../src/wasm/cookie-kernel';
+
+// Header → verified ID through the Wasm codec must equal the reference
+// (cookie@0.7 parse + cookie-signature unsign, the js-codec path) on any
+// header, and no ID that was not signed with a configured secret may pass.
+
+const NAME = 'connect.sid';
+const SECRETS = ['keyboard cat', 'previous secret ü', Buffer.from('0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef+')];
+const FOREIGN = 'not our secret';
+
+const idArb = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9_-]{32}$/),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.constantFrom('', 'a.b', 'a%2Eb', '%zz', 'x;y', 'q"q', ' sp ', 'é'),
+);
+
+/** How a signed value is written into the header: raw, as browsers send it, or mangled. */
+const spellingArb = fc.constantFrom('raw', 'encoded', 'encoded-lower', 'quoted', 'partial', 'truncated', 'extended', 'bad-escape', 'unprefixed');
+
+function spell(value: string, spelling: string): string {
+  switch (spelling) {
+    case 'encoded':
+      return encodeURIComponent(value);
+    case 'encoded-lower':
+      return encodeURIComponent(value).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
+    case 'quoted':
+      return '"' + encodeURIComponent(value) + '"';
+    case 'partial':
+      return value.replace(':', '%3A').replace(/\+/g, '%2B');
+    case 'truncated':
+      return encodeURIComponent(value.slice(0, -1));
+    case 'extended':
+      return encodeURIComponent(value) + 'A';
+    case 'bad-escape':
+      return value + '%G1';
+    case 'unprefixed':
+      return encodeURIComponent(value.slice(2));
+    default:
+      return value;
+  }
+}
+
+interface Piece {
+  text: string;
+  /** The ID signed with one of our secrets, when this piece carries one. */
+  legit?: string;
+}
+
+const blank = fc.constantFrom('', ' ', '  ', '\t', ' \t');
+
+const signedPieceArb: fc.Arbitrary<Piece> = fc
+  .record({ id: idArb, secret: fc.integer({ min: -1, max: 2 }), spelling: spellingArb, before: blank, after: blank, around: blank })
+  .map(({ id, secret, spelling, before, after, around }) => {
+    const key = secret < 0 ? FOREIGN : SECRETS[secret]!;
+    const value = 's:' + signature.sign(id, key as string);
+    return { text: `${around}${NAME}${before}=${after}${spell(value, spelling)}${after}`, legit: secret < 0 ? undefined : id };
+  });
+
+const junkPieceArb: fc.Arbitrary<Piece> = fc
+  .oneof(
+    fc.constantFrom(`${NAME}=`, `${NAME}=""`, `${NAME}="`, `${NAME}`, ` ${NAME} `, `${NAME}=s:`, `${NAME}=s:.`, `${NAME}=s%3A`, '=', ';', '', 'a=b', 'x'),
+    fc.constantFrom(`${NAME}=s:abc.%2B%2F`, `${NAME}=s%3Aabc.${'A'.repeat(43)}`, `${NAME}=%`, `${NAME}=%C3%A9`, `${NAME}=s%3A%C3%A9.x`, 'connect.sidx=1', 'Connect.sid=1'),
+    fc.string({ maxLength: 20 }),
+    fc.string({ unit: 'binary', maxLength: 10 }),
+    fc.tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 })).map(([k, v]) => `${k}=${v}`),
+  )
+  .map((text) => ({ text }));
+
+const headerArb = fc
+  .tuple(fc.array(fc.oneof({ weight: 2, arbitrary: signedPieceArb }, { weight: 3, arbitrary: junkPieceArb }), { maxLength: 8 }), fc.constantFrom(';', '; ', ' ;', ';;', ';\t'))
+  .map(([pieces, separator]) => ({ header: pieces.map((p) => p.text).join(separator), legit: pieces.flatMap((p) => (p.legit === undefined ? [] : [p.legit])) }));
+
+function rotations(): Array<readonly (string | Buffer)[]> {
+  return [SECRETS.slice(0, 1), SECRETS.slice(0, 2), SECRETS.slice(0, 3), [SECRETS[2]!, SECRETS[0]!]];
+}
+
+describe('read-and-verify matches cookie.parse + cookie-signature.unsign', () => {
+  for (const secrets of rotations()) {
+    it(`on random and hostile headers with ${secrets.length} secret(s)`, () => {
+      const codec = createSessionIdCodec(NAME, secrets as string[]);
+      let verified = 0;
+      fc.assert(
+        fc.property(headerArb, ({ header, legit }) => {
+          const expected = readSessionIdJs(header, NAME, secrets as string[]);
+          const actual = codec.readFromHeader(header);
+          expect(actual).toBe(expected);
+          if (actual !== undefined) verified++;
+          // A forged ID is never accepted: anything returned was signed with a configured secret.
+          if (actual !== undefined) expect(legit.some((id) => id === actual || decodeURIComponentSafe(id) === actual)).toBe(true);
+        }),
+        { numRuns: 3000 },
+      );
+      // The generator must exercise acceptance too, not only rejection.
+      expect(verified).toBeGreaterThan(200);
+    });
+  }
+
+  it('decides ASCII headers in the kernel itself (the JS path is not silently doing the work)', () => {
+    const record = createRecord(NAME, SECRETS.map((s) => Buffer.from(s)));
+    let decided = 0;
+    fc.assert(
+      fc.property(headerArb, ({ header }) => {
+        if (!/^[\x00-\x7f]*$/.test(header) || /%[89a-f][0-9a-f]/i.test(header)) return;
+        const direct = readSessionCookie(record.pointer, header);
+        expect(direct).not.toBe(USE_JS_PATH);
+        expect(direct).toBe(readSessionIdJs(header, NAME, SECRETS as string[]));
+        decided++;
+      }),
+      { numRuns: 2000 },
+    );
+    expect(decided).toBeGreaterThan(500);
+  });
+
+  it('finds the cookie in 8 KB headers and falls back correctly for 64 KB ones', () => {
+    const codec = createSessionIdCodec(NAME, SECRETS as string[]);
+    const id = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';
+    const cookie = `${NAME}=${encodeURIComponent('s:' + signature.sign(id, SECRETS[1] as string))}`;
+    for (const size of [8 * 1024, 64 * 1024, 70 * 1024]) {
+      const filler = Array.from({ length: Math.ceil(size / 40) }, (_, i) => `c${i}=${'v'.repeat(30)}`).join('; ');
+      for (const header of [`${cookie}; ${filler}`, `${filler}; ${cookie}`, `${filler}; ${cookie}; ${filler}`, filler]) {
+        const expected = readSessionIdJs(header, NAME, SECRETS as string[]);
+        expect(codec.readFromHeader(header)).toBe(expected);
+        expect(expected).toBe(header === filler ? undefined : id);
+      }
+    }
+  });
+
+  it('takes the first occurrence, as the reference does, even when a later one verifies', () => {
+    const codec = createSessionIdCodec(NAME, ['s']);
+    const good = encodeURIComponent('s:' + signature.sign('good', 's'));
+    expect(codec.readFromHeader(`${NAME}=forged; ${NAME}=${good}`)).toBeUndefined();
+    expect(codec.readFromHeader(`${NAME}=${good}; ${NAME}=forged`)).toBe('good');
+    expect(codec.readFromHeader(`a;${NAME}=${good}`)).toBe('good');
+    expect(codec.readFromHeader(` ${NAME} = "${good}" `)).toBe('good');
+  });
+
+  it('returns IDs decoded from escapes, unicode ones through the JS path', () => {
+    const codec = createSessionIdCodec(NAME, ['s']);
+    for (const id of ['a.b.c', 'with space', 'semi;colon', 'é-unicode', '😀', '%zz', '']) {
+      const header = `x=1; ${NAME}=${encodeURIComponent('s:' + signature.sign(id, 's'))}`;
+      expect(codec.readFromHeader(header)).toBe(readSessionIdJs(header, NAME, ['s']));
+      expect(codec.readFromHeader(header)).toBe(id === '' ? '' : id);
+    }
+  });
+
+  it('verifies raw values as cookie-parser leaves them', () => {
+    fc.assert(
+      fc.property(signedPieceArb, fc.integer({ min: 1, max: 3 }), (piece, count) => {
+        const secrets = SECRETS.slice(0, count) as string[];
+        const codec = createSessionIdCodec(NAME, secrets);
+        const raw = decodeURIComponentSafe(piece.text.slice(piece.text.indexOf('=') + 1).trim());
+        expect(codec.unsign(raw)).toBe(unsignCookieValue(raw, secrets));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('uses the reference path for names the kernel does not match byte for byte', () => {
+    for (const name of ['constructor', '__proto__', 'sé', 'toString']) {
+      const codec = createSessionIdCodec(name, ['s']);
+      const header = `${name}=${encodeURIComponent('s:' + signature.sign('abc', 's'))}`;
+      const reference = (): unknown => {
+        try {
+          return readSessionIdJs(header, name, ['s']);
+        } catch (err) {
+          return (err as Error).constructor;
+        }
+      };
+      const ours = (): unknown => {
+        try {
+          return codec.readFromHeader(header);
+        } catch (err) {
+          return (err as Error).constructor;
+        }
+      };
+      expect(ours()).toEqual(reference());
+    }
+  });
+});
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
