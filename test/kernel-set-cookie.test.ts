@@ -1,0 +1,103 @@
+import cookie from 'cookie';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CookieData } from '../src/cookie';
+import { createSessionIdCodec } from '../src/session-id/codec';
+import { serializeSetCookie } from '../src/set-cookie';
+
+// serializeSetCookie caches attribute text between calls; it must still
+// print exactly what cookie@0.7.2 serialize prints, and throw its errors.
+
+function outcome(run: () => string): { value: string } | { error: string; type: string } {
+  try {
+    return { value: run() };
+  } catch (err) {
+    return { error: (err as Error).message, type: (err as Error).constructor.name };
+  }
+}
+
+const dateArb = fc.oneof(
+  fc.date({ min: new Date(-8.64e15), max: new Date(8.64e15), noInvalidDate: true }),
+  fc.integer({ min: 0, max: 5000 }).map((ms) => new Date(1_750_000_000_000 + ms)),
+  fc.constant(new Date(NaN)),
+);
+
+const dataArb: fc.Arbitrary<CookieData> = fc.record({
+  originalMaxAge: fc.option(fc.integer(), { nil: null }),
+  domain: fc.oneof(fc.constantFrom(undefined, '', 'example.com', '.example.com', 'EXAMPLE.org', 'a-b.c', 'bad domain', '-x.com', 'x..y', 'a'.repeat(64) + '.com'), fc.domain()),
+  path: fc.constantFrom(undefined, '', '/', '/app', '/a b', '/semi;colon', '/lt<', '/é', '/q"'),
+  expires: fc.oneof(dateArb, fc.constantFrom(undefined, null, false, 'tomorrow', 12345, {}) as fc.Arbitrary<CookieData['expires']>),
+  httpOnly: fc.constantFrom(undefined, true, false, 0, 1, 'yes') as fc.Arbitrary<boolean | undefined>,
+  secure: fc.constantFrom(undefined, true, false, 'auto') as fc.Arbitrary<CookieData['secure']>,
+  partitioned: fc.constantFrom(undefined, true, false) as fc.Arbitrary<boolean | undefined>,
+  priority: fc.constantFrom(undefined, 'low', 'Medium', 'HIGH', 'urgent', '', true) as fc.Arbitrary<CookieData['priority']>,
+  sameSite: fc.constantFrom(undefined, true, false, 'lax', 'Strict', 'NONE', 'auto', 'sideways', '') as fc.Arbitrary<CookieData['sameSite']>,
+});
+
+const valueArb = fc.oneof(
+  fc.stringMatching(/^s:[A-Za-z0-9_-]{32}\.[A-Za-z0-9+/]{43}$/),
+  fc.string({ maxLength: 30 }),
+  fc.string({ unit: 'binary', maxLength: 10 }),
+);
+
+const nameArb = fc.constantFrom('connect.sid', 'sid', 'a b', '', 'x;y', 'name=', 'é');
+
+describe('serializeSetCookie', () => {
+  it('prints what cookie@0.7.2 serialize prints, and throws the same errors, for random attributes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(nameArb, valueArb, dataArb), { minLength: 1, maxLength: 6 }), (calls) => {
+        // Several calls in a row exercise the attribute cache hits and misses.
+        for (const [name, value, data] of calls) {
+          expect(outcome(() => serializeSetCookie(name, value, data))).toEqual(
+            outcome(() => cookie.serialize(name, value, data as cookie.CookieSerializeOptions)),
+          );
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('follows a single attribute changing between calls, for random attributes', () => {
+    const keys = ['domain', 'path', 'expires', 'httpOnly', 'secure', 'partitioned', 'priority', 'sameSite'] as const;
+    fc.assert(
+      fc.property(dataArb, fc.array(fc.tuple(fc.constantFrom(...keys), dataArb), { maxLength: 8 }), (start, edits) => {
+        let data = start;
+        for (const [key, source] of edits) {
+          data = { ...data, [key]: source[key] };
+          expect(outcome(() => serializeSetCookie('sid', 's:v', data))).toEqual(outcome(() => cookie.serialize('sid', 's:v', data as cookie.CookieSerializeOptions)));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reuses the attribute text only while the attributes stay the same', () => {
+    const base: CookieData = { originalMaxAge: null, domain: undefined, path: '/', expires: undefined, httpOnly: true, secure: undefined, partitioned: undefined, priority: undefined, sameSite: undefined };
+    const changes: Array<Partial<CookieData>> = [{ path: '/x' }, { secure: true }, { sameSite: 'lax' }, { priority: 'high' }, { domain: 'a.com' }, { httpOnly: false }, { partitioned: true }];
+    // Each change alone, between two unchanged calls, so a cache key that misses one attribute shows.
+    for (const variant of changes.flatMap((change) => [{}, change, {}])) {
+      for (const expires of [undefined, new Date(1e12), new Date(1e12 + 999), new Date(1e12 + 1000)]) {
+        const data = { ...base, ...variant, expires };
+        expect(serializeSetCookie('sid', 's:v', data)).toBe(cookie.serialize('sid', 's:v', data as cookie.CookieSerializeOptions));
+      }
+    }
+  });
+
+  it('escapes the value just signed by a codec exactly as encodeURIComponent does', () => {
+    const codec = createSessionIdCodec('sid', ['keyboard cat']);
+    fc.assert(
+      fc.property(fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{32}$/), fc.string({ maxLength: 20 })), (id) => {
+        const signed = codec.sign(id);
+        const data = { path: '/', httpOnly: true } as CookieData;
+        expect(serializeSetCookie('sid', signed, data)).toBe(cookie.serialize('sid', signed, data as cookie.CookieSerializeOptions));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('leaves options the session cookie never has (maxAge, encode) to the reference serialiser', () => {
+    const data = { path: '/', maxAge: 1.5, encode: (v: string) => v } as unknown as CookieData;
+    expect(serializeSetCookie('sid', 's:v', data)).toBe('sid=s:v; Max-Age=1; Path=/');
+    expect(() => serializeSetCookie('sid', 'v', { maxAge: 'x' } as unknown as CookieData)).toThrow('option maxAge is invalid');
+  });
+});
