@@ -1,0 +1,18 @@
+// Durations and repetitions of each mode: quick is a ~1 minute smoke run (CI),
+// full aims at steady medians while staying well under 15 minutes.
+
+export function loadSettings(quick) {
+  return quick
+    ? {
+        inProcess: { rounds: 1, connections: 10, warmupMs: 150, durationMs: 400 },
+        http: { rounds: 1, connections: 10, warmupS: 0.3, durationS: 1 },
+        cluster: { rounds: 1, connections: 10, warmupS: 0.3, durationS: 1 },
+        scale: { sizes: [1_000, 10_000], gets: 2_000 },
+      }
+    : {
+        inProcess: { rounds: 5, connections: 10, warmupMs: 400, durationMs: 1_200 },
+        http: { rounds: 3, connections: 10, warmupS: 1, durationS: 3 },
+        cluster: { rounds: 3, connections: 10, warmupS: 1, durationS: 3 },
+        scale: { sizes: [1_000, 100_000, 1_000_000], gets: 20_000 },
+      };
+}

@@ -1,0 +1,120 @@
+// `npm run bench` (builds first, then runs this). Runs every section against
+// the reference, prints progress and the tables, and writes
+// bench/results/<date>.md + .svg and latest.md + latest.svg.
+// `npm run bench -- --quick`: ~1 minute smoke run (CI), written to <date>-quick.*.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { CLUSTER_SCENARIOS, runCluster } from './e2e/cluster.mjs';
+import { runHttp } from './e2e/run.mjs';
+import { runInProcess } from './inprocess/run.mjs';
+import { parseBenchArgs } from './lib/args.mjs';
+import { renderResultsChart } from './lib/chart.mjs';
+import { availableContenders, contenderById, REFERENCE_ID } from './lib/contenders.mjs';
+import { loadSettings } from './lib/load-settings.mjs';
+import { describeMachine } from './lib/machine.mjs';
+import { runMicro } from './lib/micro.mjs';
+import { renderReport } from './lib/report.mjs';
+import { SCENARIOS } from './lib/scenarios.mjs';
+import { evaluateTargets } from './lib/targets.mjs';
+import { runScale } from './scale/run.mjs';
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+
+const argv = process.argv.slice(2);
+const { quick, sections, partial } = parseBenchArgs(argv);
+const settings = loadSettings(quick);
+const log = (line) => console.log(line);
+const started = performance.now();
+const machine = describeMachine();
+const { contenders, notes } = availableContenders();
+const failures = [];
+
+/** Runs one section; a failure is reported and the other sections still run. */
+async function section(id, title, body) {
+  if (!sections.has(id)) return undefined;
+  log(`\n== ${title} ==`);
+  try {
+    return await body();
+  } catch (err) {
+    log(`[${id}] FAILED: ${err?.stack ?? err}`);
+    failures.push({ section: title, message: String(err?.message ?? err) });
+    return undefined;
+  }
+}
+
+log(`wasm-session benchmarks${quick ? ' (quick)' : ''} on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+for (const note of notes) log(`note: ${note}`);
+
+const micro = await section('micro', 'micro benchmarks', () => runMicro({ quick, log }));
+for (const failure of micro?.failures ?? []) failures.push({ section: `micro ${failure.file}`, message: failure.message });
+const inProcess = await section('inprocess', 'end to end, in process', () =>
+  runInProcess({ contenders, settings: settings.inProcess, log }),
+);
+const http = await section('http', 'end to end, real HTTP', () => runHttp({ contenders, settings: settings.http, log }));
+const lmdb = contenders.find((c) => c.id === 'ours-lmdb');
+const cluster = await section('cluster', 'LmdbStore cluster', async () => {
+  if (!lmdb) {
+    notes.push('LmdbStore cluster section skipped: the built package does not export LmdbStore yet.');
+    return undefined;
+  }
+  return runCluster({ storeContender: lmdb, referenceContender: contenderById(REFERENCE_ID), settings: settings.cluster, log });
+});
+const scale = await section('scale', 'scale', () => runScale({ quick, settings: settings.scale, log }));
+
+const results = {
+  date: localDate(new Date()),
+  quick,
+  command: argv.length > 0 ? `npm run bench -- ${argv.join(' ')}` : 'npm run bench',
+  durationS: (performance.now() - started) / 1000,
+  machine,
+  settings,
+  notes,
+  failures,
+  micro,
+  inProcess,
+  http,
+  cluster,
+  scale,
+  targets: inProcess ? evaluateTargets(inProcess.summaries) : [],
+};
+
+const chart = renderResultsChart({
+  title: `wasm-session vs express-session: throughput ratios (${results.date}${quick ? ', quick' : ''})`,
+  subtitle: `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; medians of interleaved rounds; 1.00x = express-session + MemoryStore`,
+  loadSections: [
+    inProcess && { title: 'End to end, in process (light-my-request): req/s relative to express-session', scenarios: SCENARIOS, summaries: inProcess.summaries },
+    http && { title: 'End to end, real HTTP (autocannon): req/s relative to express-session', scenarios: SCENARIOS, summaries: http.summaries },
+    cluster && { title: 'LmdbStore cluster vs one process, real HTTP: req/s relative to express-session', scenarios: CLUSTER_SCENARIOS, summaries: cluster.summaries },
+  ].filter(Boolean),
+  microGroups: micro?.files.flatMap((file) => file.groups) ?? [],
+});
+
+log('\n');
+if (partial) {
+  log(renderReport(results, null));
+  log('(--only: partial run, no result files written)');
+} else {
+  const stem = quick ? `${results.date}-quick` : results.date;
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(`${RESULTS_DIR}${stem}.svg`, chart);
+  writeFileSync(`${RESULTS_DIR}${stem}.md`, renderReport(results, `${stem}.svg`));
+  const written = [`bench/results/${stem}.md`, `bench/results/${stem}.svg`];
+  // The README shows latest.*: only a full run may replace it.
+  if (!quick) {
+    writeFileSync(`${RESULTS_DIR}latest.svg`, chart);
+    writeFileSync(`${RESULTS_DIR}latest.md`, renderReport(results, 'latest.svg'));
+    written.push('bench/results/latest.md', 'bench/results/latest.svg');
+  }
+  log(renderReport(results, null));
+  log(`written: ${written.join(', ')}`);
+}
+if (failures.length > 0) {
+  log(`${failures.length} section(s) failed: ${failures.map((f) => f.section).join(', ')}`);
+  process.exitCode = 1;
+}
+
+function localDate(date) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
