@@ -5,8 +5,8 @@ import type { Session } from './session';
  * session was modified or already saved. The cookie is left out because
  * touching it (a new expiry) is not a modification.
  */
-export function dataJSON(sess: Session): string {
-  const { cookie: _cookie, ...data } = sess;
+export function dataJSON(sess: object): string {
+  const { cookie: _cookie, ...data } = sess as { cookie?: unknown };
   return JSON.stringify(data);
 }
 
@@ -39,10 +39,15 @@ export class ChangeTracker {
     this.savedData = undefined;
   }
 
-  /** Records a session loaded from the store; `alreadySaved` when resave is off. */
-  loaded(sess: Session, alreadySaved: boolean): void {
-    this.originalId = sess.id;
-    this.originalData = dataJSON(sess);
+  /**
+   * Records a session loaded from the store; `alreadySaved` when resave is
+   * off. The baseline is the stored data itself, not the Session built from
+   * it: a stored key the Session cannot take (`id`, `save`, …) then counts as
+   * a change, exactly as in express-session.
+   */
+  loaded(id: string, stored: object, alreadySaved: boolean): void {
+    this.originalId = id;
+    this.originalData = dataJSON(stored);
     if (alreadySaved) this.savedData = this.originalData;
   }
 

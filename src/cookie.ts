@@ -1,4 +1,7 @@
-import { deprecate } from './deprecate';
+import depd from 'depd';
+
+// One depd instance per module: depd attributes a warning to the first caller outside this file.
+const deprecate = depd('wasm-session');
 
 export type SameSiteOption = boolean | 'lax' | 'strict' | 'none' | 'auto';
 export type SecureOption = boolean | 'auto';

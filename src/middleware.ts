@@ -1,16 +1,24 @@
 import type { ServerResponse } from 'node:http';
+import depd from 'depd';
 import parseUrl from 'parseurl';
 import { ChangeTracker } from './change-tracker';
 import { Cookie, type CookieOptions } from './cookie';
 import { debug } from './debug';
+import { secretRequired } from './errors';
 import { isSecure } from './is-secure';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
 import { finishResponse } from './response-finish';
 import { Session, TRACKED_SAVE } from './session';
 import { createSessionIdCodec, type SessionIdCodec } from './session-id/codec';
+import type { SecretKey } from './session-id/secret';
 import { readSessionId } from './read-session-id';
-import { fastAccessOf } from './stores/fast-store';
+import { sessionInflaterFor, type SessionInflater, type Store } from './store';
+import { fastAccessOf, type FastStoreAccess } from './stores/fast-store';
+import { MemoryStore } from './stores/memory-store';
 import type { SessionRequest, StoredSession } from './types';
+
+// Created here so depd attributes the setup warnings to the code that called the factory.
+const deprecate = depd('wasm-session');
 
 export type NextFunction = (err?: unknown) => void;
 export type SessionMiddleware = (req: SessionRequest, res: ServerResponse, next: NextFunction) => void;
@@ -18,9 +26,11 @@ export type SessionMiddleware = (req: SessionRequest, res: ServerResponse, next:
 /** Everything a request needs from the setup, built once per middleware. */
 export interface SessionContext extends ResolvedOptions {
   storeReady: boolean;
-  /** Present when the store is one of ours and answers synchronously. */
-  fast: ReturnType<typeof fastAccessOf>;
+  /** Present when the store is one of ours, unmodified, and answers synchronously. */
+  fast: FastStoreAccess | undefined;
   storeImplementsTouch: boolean;
+  /** Builds `req.session` from stored data: our Session and Cookie unless the store overrides createSession. */
+  inflate: SessionInflater;
   /** The codec for the configured secrets; per-request `req.secret` codecs are cached. */
   codec: SessionIdCodec | undefined;
   codecForSecret: Map<unknown, SessionIdCodec>;
@@ -32,7 +42,19 @@ export interface SessionContext extends ResolvedOptions {
  * and which cookie to set (response-finish.ts).
  */
 export function createSessionMiddleware(options?: SessionOptions): SessionMiddleware {
-  const ctx = createContext(resolveOptions(options));
+  const resolved = resolveOptions(options);
+  if (resolved.deprecated.resave) deprecate('undefined resave option; provide resave option');
+  if (resolved.deprecated.saveUninitialized) deprecate('undefined saveUninitialized option; provide saveUninitialized option');
+  if (resolved.deprecated.secret) deprecate('req.secret; provide secret option');
+  if (process.env.NODE_ENV === 'production' && isDefaultMemoryStore(resolved.store)) {
+    console.warn(
+      'Warning: connect.session() MemoryStore is not\n' +
+        'designed for a production environment, as it will leak\n' +
+        'memory, and will not scale past a single process.',
+    );
+  }
+
+  const ctx = createContext(resolved);
   const store = ctx.store;
 
   store.generate = (req) => generateSession(ctx, req);
@@ -54,8 +76,8 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
       return;
     }
 
-    const cookieOptions = resolveCookieOptions(ctx, req);
     const pathname = parseUrl.original(req)?.pathname || '/';
+    const cookieOptions = resolveCookieOptions(ctx, req);
     if (pathname.indexOf(cookieOptions.path || '/') !== 0) {
       debug('pathname mismatch');
       next();
@@ -64,7 +86,7 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
 
     const codec = codecFor(ctx, req);
     if (codec === undefined) {
-      next(new Error('secret option required for sessions'));
+      next(secretRequired());
       return;
     }
 
@@ -85,11 +107,9 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
     debug('fetching %s', cookieId);
     const fast = ctx.fast;
     if (fast !== undefined) {
-      let loaded: StoredSession | undefined;
       try {
         const text = fast.readJSON(cookieId);
-        loaded = text === undefined ? undefined : (JSON.parse(text) as StoredSession);
-        adoptLoaded(ctx, req, tracker, loaded);
+        adoptLoaded(ctx, req, tracker, text === undefined ? undefined : (JSON.parse(text) as StoredSession));
       } catch (err) {
         next(err);
         return;
@@ -105,7 +125,7 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
         return;
       }
       try {
-        adoptLoaded(ctx, req, tracker, err ? undefined : sess ?? undefined);
+        adoptLoaded(ctx, req, tracker, err ? undefined : sess || undefined);
       } catch (e) {
         next(e);
         return;
@@ -117,14 +137,43 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
 
 function createContext(resolved: ResolvedOptions): SessionContext {
   const secrets = resolved.secrets;
+  const store = resolved.store;
   return {
     ...resolved,
     storeReady: true,
-    fast: fastAccessOf(resolved.store),
-    storeImplementsTouch: typeof resolved.store.touch === 'function',
+    fast: fastAccessIfUnmodified(store),
+    storeImplementsTouch: typeof store.touch === 'function',
+    inflate: sessionInflaterFor(store),
     codec: secrets ? createSessionIdCodec(resolved.name, secrets) : undefined,
     codecForSecret: new Map(),
   };
+}
+
+const STORE_METHODS = ['get', 'set', 'destroy', 'touch'] as const;
+
+/**
+ * The store's synchronous side door, used only while the store's callback
+ * methods are still its class's own: an app or a subclass that overrides
+ * get/set/destroy/touch (to log, encrypt, instrument…) must see every call,
+ * so such a store is driven through its callbacks like any foreign store.
+ */
+function fastAccessIfUnmodified(store: Store): FastStoreAccess | undefined {
+  const fast = fastAccessOf(store);
+  if (fast === undefined) return undefined;
+  let owner: object | undefined;
+  for (const name of STORE_METHODS) {
+    if (Object.prototype.hasOwnProperty.call(store, name)) return undefined;
+    let proto = Object.getPrototypeOf(store) as object | null;
+    while (proto !== null && !Object.prototype.hasOwnProperty.call(proto, name)) proto = Object.getPrototypeOf(proto);
+    if (proto === null) continue;
+    if (owner === undefined) owner = proto;
+    else if (owner !== proto) return undefined;
+  }
+  return fast;
+}
+
+function isDefaultMemoryStore(store: Store): boolean {
+  return store instanceof MemoryStore;
 }
 
 function resolveCookieOptions(ctx: SessionContext, req: SessionRequest): CookieOptions {
@@ -133,7 +182,10 @@ function resolveCookieOptions(ctx: SessionContext, req: SessionRequest): CookieO
 
 /** The configured codec, or one for cookie-parser's `req.secret`, or undefined when neither exists. */
 function codecFor(ctx: SessionContext, req: SessionRequest): SessionIdCodec | undefined {
-  if (ctx.codec !== undefined) return ctx.codec;
+  if (ctx.codec !== undefined) {
+    if (ctx.secretArray !== undefined && !sameSecrets(ctx.secretArray, ctx.secrets!)) rebuildCodec(ctx);
+    return ctx.codec;
+  }
   const secret = req.secret;
   if (!secret) return undefined;
   let codec = ctx.codecForSecret.get(secret);
@@ -146,13 +198,28 @@ function codecFor(ctx: SessionContext, req: SessionRequest): SessionIdCodec | un
   return codec;
 }
 
+function sameSecrets(current: readonly SecretKey[], known: readonly SecretKey[]): boolean {
+  if (current.length !== known.length) return false;
+  for (let i = 0; i < current.length; i++) if (current[i] !== known[i]) return false;
+  return true;
+}
+
+/** The app mutated its secret array (key rotation at run time): sign and verify with the new list. */
+function rebuildCodec(ctx: SessionContext): void {
+  const secrets = ctx.secretArray!.slice();
+  debug('secret array changed; rebuilding the cookie codec');
+  ctx.secrets = secrets;
+  // An emptied array leaves nothing to sign with: express-session then fails in cookie-signature, as we do.
+  ctx.codec = createSessionIdCodec(ctx.name, secrets);
+}
+
 /** Gives `req` a new ID, Session and Cookie (also the store's `generate`, used by regenerate). */
 function generateSession(ctx: SessionContext, req: SessionRequest): void {
   req.sessionID = ctx.genid(req);
   const sess = new Session(req);
   req.session = sess;
   sess.cookie = new Cookie(resolveCookieOptions(ctx, req));
-  // As the reference does, 'auto' is resolved only when the option is an object.
+  // As express-session does, 'auto' is honoured only when the option is an object, not a function.
   const staticOptions = ctx.cookie as CookieOptions;
   if (staticOptions.secure === 'auto' || staticOptions.sameSite === 'auto') {
     const secure = isSecure(req, ctx.proxy);
@@ -176,9 +243,9 @@ function adoptLoaded(ctx: SessionContext, req: SessionRequest, tracker: ChangeTr
     return;
   }
   debug('session found');
-  const sess = ctx.store.createSession(req, stored);
-  tracker.loaded(sess, !ctx.resave);
-  wrapMethods(req, sess, tracker);
+  ctx.inflate(req, stored);
+  tracker.loaded(req.sessionID, stored, !ctx.resave);
+  wrapMethods(req, req.session as Session, tracker);
 }
 
 /**
@@ -189,20 +256,22 @@ function wrapMethods(req: SessionRequest, sess: Session, tracker: ChangeTracker)
   const originalSave = sess.save;
   const originalReload = sess.reload;
   const save = function save(this: Session, ...args: Parameters<Session['save']>) {
+    debug('saving %s', this.id);
     tracker.saved(this);
     return originalSave.apply(this, args);
   };
   Object.defineProperty(save, TRACKED_SAVE, { value: true });
-  Object.defineProperty(sess, 'save', { configurable: true, enumerable: false, writable: true, value: save });
   Object.defineProperty(sess, 'reload', {
     configurable: true,
     enumerable: false,
     writable: true,
     value: function reload(this: Session, callback: (err?: unknown) => void) {
+      debug('reloading %s', this.id);
       return originalReload.call(this, (err?: unknown) => {
         if (req.session && req.session !== this) wrapMethods(req, req.session, tracker);
         callback(err);
       });
     },
   });
+  Object.defineProperty(sess, 'save', { configurable: true, enumerable: false, writable: true, value: save });
 }

@@ -1,5 +1,5 @@
 import type { CookieOptions } from './cookie';
-import { deprecate } from './deprecate';
+import { invalidOption } from './errors';
 import { generateSessionId } from './genid';
 import type { SecretKey } from './session-id/secret';
 import type { Store } from './store';
@@ -33,53 +33,60 @@ export interface ResolvedOptions {
   saveUninitialized: boolean;
   /** Undefined when the secret comes from cookie-parser's `req.secret` per request. */
   secrets: readonly SecretKey[] | undefined;
+  /**
+   * The app's own secret array, when it passed one. express-session reads it
+   * on every request, so an app may rotate keys by mutating it; the
+   * middleware compares it with `secrets` and rebuilds its codec on a change.
+   */
+  secretArray: SecretKey[] | undefined;
   store: Store;
   unsetDestroy: boolean;
+  /** Which of express-session's setup deprecations apply (the middleware prints them). */
+  deprecated: { resave: boolean; saveUninitialized: boolean; secret: boolean };
 }
 
-/** Validates options once at setup, throwing the reference's TypeErrors, and fills defaults. */
-export function resolveOptions(options: SessionOptions = {}): ResolvedOptions {
-  const genid = options.genid ?? generateSessionId;
+/**
+ * Validates options once at setup, throwing express-session's TypeErrors
+ * (with `code` ERR_SESSION_INVALID_OPTION), and fills the defaults the same
+ * way: falsy `name`/`key`/`store`/`cookie` fall back, `resave` and
+ * `saveUninitialized` left undefined mean true.
+ */
+export function resolveOptions(options?: SessionOptions | null): ResolvedOptions {
+  const opts: SessionOptions = options || {};
+
+  const genid = opts.genid || generateSessionId;
   if (typeof genid !== 'function') {
-    throw new TypeError('genid option must be a function');
+    throw invalidOption('genid option must be a function');
   }
 
-  let resave = options.resave;
-  if (resave === undefined) {
-    deprecate('undefined resave option; provide resave option');
-    resave = true;
-  }
-
-  let saveUninitialized = options.saveUninitialized;
-  if (saveUninitialized === undefined) {
-    deprecate('undefined saveUninitialized option; provide saveUninitialized option');
-    saveUninitialized = true;
-  }
-
-  const unset = options.unset;
+  const unset = opts.unset;
   if (unset && unset !== 'destroy' && unset !== 'keep') {
-    throw new TypeError('unset option must be "destroy" or "keep"');
+    throw invalidOption('unset option must be "destroy" or "keep"');
   }
 
-  const secret = options.secret;
+  const secret = opts.secret;
   if (Array.isArray(secret) && secret.length === 0) {
-    throw new TypeError('secret option array must contain one or more strings');
+    throw invalidOption('secret option array must contain one or more strings');
   }
-  const secrets = secret ? (Array.isArray(secret) ? secret.slice() : [secret]) : undefined;
-  if (!secrets) {
-    deprecate('req.secret; provide secret option');
-  }
+  const secretArray = Array.isArray(secret) ? secret : undefined;
+  const secrets = secretArray ? secretArray.slice() : secret ? [secret as SecretKey] : undefined;
 
   return {
-    cookie: options.cookie ?? {},
+    cookie: opts.cookie || {},
     genid,
-    name: options.name || options.key || 'connect.sid',
-    proxy: options.proxy,
-    resave: Boolean(resave),
-    rolling: Boolean(options.rolling),
-    saveUninitialized: Boolean(saveUninitialized),
+    name: opts.name || opts.key || 'connect.sid',
+    proxy: opts.proxy,
+    resave: opts.resave === undefined ? true : Boolean(opts.resave),
+    rolling: Boolean(opts.rolling),
+    saveUninitialized: opts.saveUninitialized === undefined ? true : Boolean(opts.saveUninitialized),
     secrets,
-    store: options.store ?? new MemoryStore(),
+    secretArray,
+    store: opts.store || new MemoryStore(),
     unsetDestroy: unset === 'destroy',
+    deprecated: {
+      resave: opts.resave === undefined,
+      saveUninitialized: opts.saveUninitialized === undefined,
+      secret: !secret,
+    },
   };
 }

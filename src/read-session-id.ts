@@ -1,7 +1,10 @@
 import { debug } from './debug';
-import { deprecate } from './deprecate';
+import depd from 'depd';
 import type { SessionIdCodec } from './session-id/codec';
 import type { SessionRequest } from './types';
+
+// One depd instance per module: depd attributes a warning to the first caller outside this file.
+const deprecate = depd('wasm-session');
 
 /**
  * The verified session ID of a request: from the Cookie header (one codec

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import onHeaders from 'on-headers';
 import { sessionJSON, type ChangeTracker } from './change-tracker';
 import { debug } from './debug';
+import { serializeFailed } from './errors';
 import { isSecure } from './is-secure';
 import type { NextFunction, SessionContext } from './middleware';
 import { Session, TRACKED_SAVE } from './session';
@@ -18,11 +19,14 @@ export interface RequestSessionState {
 }
 
 type EndArgs = Parameters<ServerResponse['end']>;
+type Done = (err?: unknown) => void;
 
 /**
  * Hooks the response so that, when the app ends it, the session is saved,
- * touched or destroyed as the rules below say, Set-Cookie is added as the
- * headers go out, and the body is written once, after the store has finished.
+ * touched or destroyed by express-session's rules, Set-Cookie is added as
+ * the headers go out, and the held final chunk is written once, after the
+ * store has finished: the client cannot see the response before the session
+ * it changed is stored, and the body goes to the socket in a single write.
  */
 export function finishResponse(
   ctx: SessionContext,
@@ -45,7 +49,10 @@ export function finishResponse(
   };
 
   const shouldTouch = (sess: Session): boolean => {
-    if (typeof req.sessionID !== 'string') return false;
+    if (typeof req.sessionID !== 'string') {
+      debug('session ignored because of bogus req.sessionID %o', req.sessionID);
+      return false;
+    }
     return cookieId === req.sessionID && !shouldSave(sess);
   };
 
@@ -74,7 +81,9 @@ export function finishResponse(
       touched = true;
     }
     try {
-      appendSetCookie(res, serializeSetCookie(ctx.name, state.codec.sign(req.sessionID), sess.cookie.data));
+      const header = serializeSetCookie(ctx.name, state.codec.sign(req.sessionID), sess.cookie.data);
+      debug('set-cookie %s', header);
+      appendSetCookie(res, header);
     } catch (err) {
       setImmediate(next, err);
     }
@@ -87,14 +96,25 @@ export function finishResponse(
     if (ended) return this;
     ended = true;
 
-    const finish = (err?: unknown): void => {
+    // After the store answered: report its error (as express-session, once the
+    // response is on its way) and send the held chunk. The data JSON computed
+    // below stays valid until then, so the Set-Cookie decision reuses it.
+    const finish: Done = (err) => {
       if (err) setImmediate(next, err);
       originalEnd.apply(res, args);
+      tracker.thaw();
     };
 
     if (shouldDestroy()) {
       debug('destroying');
-      afterWrite(ctx.fast ? ctx.fast.destroy(req.sessionID) : undefined, ctx.fast ? undefined : (cb) => ctx.store.destroy(req.sessionID, cb), finish);
+      const sid = req.sessionID;
+      const fast = ctx.fast;
+      const destroyed: Done = (err) => {
+        if (!err) debug('destroyed');
+        finish(err);
+      };
+      if (fast) afterFastWrite(() => fast.destroy(sid), destroyed);
+      else afterCallbackWrite((cb) => ctx.store.destroy(sid, cb), destroyed);
       return this;
     }
 
@@ -113,35 +133,38 @@ export function finishResponse(
     try {
       data = tracker.freeze(sess);
     } catch (err) {
-      return failBeforeHeaders(res, originalEnd, args, next, err);
+      return failBeforeHeaders(res, originalEnd, args, next, serializeFailed(err));
     }
 
-    try {
-      if (shouldSave(sess)) {
-        const viaFast = ctx.fast !== undefined && isPlainSave(sess);
+    if (shouldSave(sess)) {
+      const fast = ctx.fast;
+      if (fast !== undefined && isPlainSave(sess)) {
+        debug('saving %s', sess.id);
         tracker.savedData = data;
-        if (viaFast) {
-          afterWrite(ctx.fast!.writeJSON(req.sessionID, sessionJSON(sess, data), expiryOf(sess)), undefined, finish);
-        } else {
-          sess.save(finish);
-        }
-        return this;
+        const sid = req.sessionID;
+        afterFastWrite(() => fast.writeJSON(sid, sessionJSON(sess, data), expiryOf(sess)), finish);
+      } else {
+        afterCallbackWrite((cb) => sess.save(cb), finish);
       }
-      if (ctx.storeImplementsTouch && shouldTouch(sess)) {
-        if (ctx.fast !== undefined) {
-          afterWrite(ctx.fast.touch(req.sessionID, sessionJSON(sess, data), expiryOf(sess)), undefined, finish);
-        } else {
-          ctx.store.touch!(req.sessionID, sess, (err?: unknown) => {
-            if (!err) debug('touched');
-            finish(err);
-          });
-        }
-        return this;
-      }
-      return originalEnd.apply(res, args);
-    } finally {
-      tracker.thaw();
+      return this;
     }
+
+    if (ctx.storeImplementsTouch && shouldTouch(sess)) {
+      debug('touching');
+      const sid = req.sessionID;
+      const fast = ctx.fast;
+      const touchedInStore: Done = (err) => {
+        if (!err) debug('touched');
+        finish(err);
+      };
+      if (fast) afterFastWrite(() => fast.touch(sid, sessionJSON(sess, data), expiryOf(sess)), touchedInStore);
+      else afterCallbackWrite((cb) => ctx.store.touch!(sid, sess, cb), touchedInStore);
+      return this;
+    }
+
+    const ret = originalEnd.apply(res, args);
+    tracker.thaw();
+    return ret;
   } as ServerResponse['end'];
 }
 
@@ -157,24 +180,39 @@ function expiryOf(sess: Session): number {
 }
 
 /**
- * Runs `finish` once the store write is done: at once for a synchronous
- * write, when the promise settles for an asynchronous one, or through the
- * callback of a foreign store.
+ * Runs one of our stores' fast writes and calls `done` when it is finished:
+ * at once when it returned nothing, when the promise settles otherwise.
  */
-function afterWrite(
-  result: FastWriteResult,
-  callbackWrite: ((cb: (err?: unknown) => void) => void) | undefined,
-  finish: (err?: unknown) => void,
-): void {
-  if (callbackWrite !== undefined) {
-    callbackWrite(finish);
+function afterFastWrite(write: () => FastWriteResult, done: Done): void {
+  let result: FastWriteResult;
+  try {
+    result = write();
+  } catch (err) {
+    done(err);
     return;
   }
-  if (result instanceof Promise) {
-    result.then(() => finish(), finish);
-    return;
+  if (result instanceof Promise) result.then(() => done(), done);
+  else done();
+}
+
+/**
+ * Runs a callback-style store write. A store that throws instead of calling
+ * back is reported like one that failed, so the response still goes out
+ * (express-session would let the throw escape `res.end` and leave the
+ * response hanging). `done` runs once even if a store calls back twice.
+ */
+function afterCallbackWrite(write: (cb: Done) => void, done: Done): void {
+  let called = false;
+  const once: Done = (err) => {
+    if (called) return;
+    called = true;
+    done(err);
+  };
+  try {
+    write(once);
+  } catch (err) {
+    once(err);
   }
-  finish();
 }
 
 /** A session that cannot be serialised fails the request before anything is sent, when that is still possible. */
@@ -183,10 +221,8 @@ function failBeforeHeaders(
   originalEnd: (...args: EndArgs) => ServerResponse,
   args: EndArgs,
   next: NextFunction,
-  cause: unknown,
+  err: Error,
 ): ServerResponse {
-  const err = new Error(`session data cannot be serialised: ${(cause as Error)?.message ?? String(cause)}`, { cause });
-  (err as Error & { code: string }).code = 'ERR_SESSION_SERIALIZE';
   if (!res.headersSent) {
     res.end = originalEnd as ServerResponse['end'];
     next(err);
@@ -198,7 +234,7 @@ function failBeforeHeaders(
 
 function appendSetCookie(res: ServerResponse, cookie: string): void {
   const prev = res.getHeader('Set-Cookie');
-  // Always an array, as the reference leaves it, so later middleware sees the same shape.
-  const header = prev === undefined ? [cookie] : Array.isArray(prev) ? prev.concat(cookie) : [String(prev), cookie];
+  // Always an array, as express-session leaves it, so later middleware sees the same shape.
+  const header = prev === undefined || prev === '' ? [cookie] : Array.isArray(prev) ? prev.concat(cookie) : [String(prev), cookie];
   res.setHeader('Set-Cookie', header);
 }

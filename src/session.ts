@@ -1,4 +1,6 @@
 import type { Cookie } from './cookie';
+import { sessionNotFound } from './errors';
+import { sessionInflaterFor } from './store';
 import type { SessionRequest } from './types';
 
 /** Marks the middleware's wrapper of `save`, which the end-of-response fast path may bypass. */
@@ -49,8 +51,9 @@ export class Session {
     const store = req.sessionStore;
     store.get(this.id, (err, sess) => {
       if (err) return fn(err);
-      if (!sess) return fn(new Error('failed to load session'));
-      store.createSession(req, sess);
+      if (!sess) return fn(sessionNotFound());
+      // Our Session and Cookie even when the store subclasses express-session's Store.
+      sessionInflaterFor(store)(req, sess);
       fn();
     });
     return this;

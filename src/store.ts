@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Cookie } from './cookie';
+import { storeNotAttached } from './errors';
 import { Session } from './session';
 import type { SessionRequest, StoreCallback, StoredSession } from './types';
 
@@ -37,39 +38,77 @@ export const Store = function Store(this: EventEmitter) {
 Object.setPrototypeOf(Store.prototype, EventEmitter.prototype);
 Object.setPrototypeOf(Store, EventEmitter);
 
-function defineMethod<K extends keyof Store>(name: K, fn: Store[K]): void {
-  Object.defineProperty(Store.prototype, name, { configurable: true, enumerable: false, writable: true, value: fn });
-}
+// Plain assignments (enumerable, writable), as express-session's prototype has them.
 
 /** Destroys the current session, then gives `req` a new one. */
-defineMethod('regenerate', function regenerate(this: Store, req: SessionRequest, fn: StoreCallback) {
+Store.prototype.regenerate = function regenerate(this: Store, req: SessionRequest, fn: StoreCallback) {
   this.destroy(req.sessionID, (err?: unknown) => {
     if (typeof this.generate !== 'function') {
-      fn(new TypeError('store.generate is missing: the store was not given to the session middleware'));
+      fn(storeNotAttached());
       return;
     }
     this.generate(req);
     fn(err);
   });
-});
+};
 
 /** Loads a session by ID as a Session object, outside any request. */
-defineMethod('load', function load(this: Store, sid: string, fn: StoreCallback<Session | undefined>) {
+Store.prototype.load = function load(this: Store, sid: string, fn: StoreCallback<Session | undefined>) {
   this.get(sid, (err, sess) => {
     if (err) return fn(err);
     if (!sess) return fn();
     const req = { sessionID: sid, sessionStore: this } as SessionRequest;
     fn(null, this.createSession(req, sess));
   });
-});
+};
 
 /** Rebuilds a Session and its Cookie from stored data and attaches it to `req`. */
-defineMethod('createSession', function createSession(this: Store, req: SessionRequest, sess: StoredSession) {
+Store.prototype.createSession = function createSession(this: Store, req: SessionRequest, sess: StoredSession) {
+  return inflateSession(req, sess);
+};
+
+/**
+ * Stored data → `req.session`, with this package's Session and Cookie. As
+ * express-session does, it rebuilds `sess.cookie` in place (turning an ISO
+ * `expires` back into a Date and keeping `originalMaxAge`), then copies the
+ * data onto a new Session.
+ */
+export function inflateSession(req: SessionRequest, sess: StoredSession): Session {
   const expires = sess.cookie.expires;
   const originalMaxAge = sess.cookie.originalMaxAge;
   sess.cookie = new Cookie(sess.cookie);
   if (typeof expires === 'string') sess.cookie.expires = new Date(expires);
   sess.cookie.originalMaxAge = originalMaxAge;
-  req.session = new Session(req, sess);
-  return req.session;
-});
+  const session = new Session(req, sess);
+  req.session = session;
+  return session;
+}
+
+export type SessionInflater = (req: SessionRequest, sess: StoredSession) => Session;
+
+/**
+ * How to turn a store's data into `req.session` for this store. A store whose
+ * `createSession` is a base Store's own (ours, or express-session's when the
+ * store subclasses express-session's Store, as connect-redis does) gets this
+ * package's Session and Cookie; a store that overrides `createSession` is
+ * honoured, as express-session honours it.
+ */
+export function sessionInflaterFor(store: Store): SessionInflater {
+  const createSession = store.createSession;
+  if (typeof createSession !== 'function' || isBaseStoreMethod(store, 'createSession')) return inflateSession;
+  return (req, sess) => createSession.call(store, req, sess);
+}
+
+/** Whether `name` comes from a base Store prototype (one defining regenerate, load and createSession, named Store). */
+function isBaseStoreMethod(store: object, name: string): boolean {
+  let proto: object | null = store;
+  while (proto !== null && !Object.prototype.hasOwnProperty.call(proto, name)) proto = Object.getPrototypeOf(proto);
+  if (proto === null || proto === store) return false;
+  const owner = proto as Record<string, unknown>;
+  return (
+    proto === Store.prototype ||
+    (typeof owner.constructor === 'function' &&
+      owner.constructor.name === 'Store' &&
+      ['regenerate', 'load', 'createSession'].every((m) => Object.prototype.hasOwnProperty.call(owner, m)))
+  );
+}

@@ -290,13 +290,19 @@ export async function runSteps(
           data === undefined ? [op, labeler.label(sid)] : [op, labeler.label(sid), maskValue(data, labeler, now)],
         ),
         lateErrors: app.lateErrors.slice(errorsBefore),
-        store: app.dump ? maskValue(await app.dump(), labeler, now) : undefined,
+        // Sorted: express-session's MemoryStore lists in insertion order, ours by recency; order is not API.
+        store: app.dump ? sortKeys(maskValue(await app.dump(), labeler, now)) : undefined,
       });
     }
   } finally {
     await server.close();
   }
   return transcript;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Reads a store's contents through its public `all()` (MemoryStore) or its recording Map. */
