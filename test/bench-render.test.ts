@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM module of the bench suite, no type declarations
+import { formatAmount, formatCount, formatRate, formatRatio } from '../bench/lib/format.mjs';
+// @ts-expect-error plain ESM module of the bench suite, no type declarations
+import { renderMarkdownTable } from '../bench/lib/markdown-table.mjs';
+// @ts-expect-error plain ESM module of the bench suite, no type declarations
+import { summariseLoad, renderLoadTables } from '../bench/lib/e2e-summary.mjs';
+// @ts-expect-error plain ESM module of the bench suite, no type declarations
+import { checkGroups, ratiosToBaseline, renderMicroGroup } from '../bench/lib/micro.mjs';
+// @ts-expect-error plain ESM module of the bench suite, no type declarations
+import { evaluateTargets } from '../bench/lib/targets.mjs';
+
+describe('bench number formatting', () => {
+  it('groups thousands and keeps few digits', () => {
+    expect(formatCount(1234567)).toBe('1 234 567');
+    expect(formatRate(12345.6)).toBe('12 346');
+    expect(formatRate(42.25)).toBe('42.3');
+    expect(formatRate(3.14159)).toBe('3.14');
+    expect(formatAmount(0.012345)).toBe('0.0123');
+    expect(formatAmount(123.45)).toBe('123');
+    expect(formatAmount(12345)).toBe('12 345');
+    expect(formatRatio(1.6049)).toBe('1.60x');
+  });
+
+  it('shows a dash for a figure that could not be measured', () => {
+    for (const format of [formatCount, formatRate, formatAmount, formatRatio]) expect(format(NaN)).toBe('–');
+  });
+});
+
+describe('bench Markdown tables', () => {
+  it('pads columns, right-aligns numbers and marks the alignment in the rule', () => {
+    const table = renderMarkdownTable(['name', 'req/s'], [['bare', '12 000'], ['express-session', '900']]);
+    expect(table.split('\n')).toEqual([
+      '| name            |  req/s |',
+      '| --------------- | -----: |',
+      '| bare            | 12 000 |',
+      '| express-session |    900 |',
+    ]);
+  });
+
+  it('escapes pipes and flattens newlines so a cell cannot break the table', () => {
+    const table = renderMarkdownTable(['a'], [['x|y\nz']], ['left']);
+    expect(table.split('\n')[2]).toBe('| x\\|y z |');
+  });
+});
+
+const contenders = [
+  { id: 'bare', title: 'bare Express' },
+  { id: 'express-session', title: 'express-session + MemoryStore' },
+  { id: 'ours-memory', title: 'wasm-session + MemoryStore' },
+];
+const sample = (reqPerSec: number, errors = 0) => ({ reqPerSec, p50Ms: 1000 / reqPerSec, p99Ms: 5, cpuUsPerReq: 100, requests: reqPerSec, errors });
+
+describe('bench end-to-end summary', () => {
+  const samples = new Map([
+    [
+      'read-modify',
+      new Map([
+        ['bare', [sample(1000), sample(500), sample(900)]],
+        ['express-session', [sample(500), sample(250), sample(450)]],
+        ['ours-memory', [sample(800), sample(400), sample(720, 2)]],
+      ]),
+    ],
+  ]);
+  const baselines = [contenders[1], contenders[0]];
+  const summaries = summariseLoad(samples, contenders, baselines);
+
+  it('takes medians per contender and paired ratios to every baseline', () => {
+    const ours = summaries.get('read-modify').find((row: { contenderId: string }) => row.contenderId === 'ours-memory');
+    expect(ours.reqPerSec).toBe(720);
+    expect(ours.ratios['express-session']).toBeCloseTo(1.6, 10);
+    expect(ours.ratios.bare).toBeCloseTo(0.8, 10);
+    expect(ours.errors).toBe(2);
+    expect(ours.rounds).toBe(3);
+  });
+
+  it('renders one table per scenario with a ratio column per baseline and flags errors', () => {
+    const text = renderLoadTables(summaries, [{ id: 'read-modify', title: 'read and modified' }], baselines, 'CPU µs/req');
+    expect(text).toContain('#### read and modified');
+    expect(text).toContain('× express-session + MemoryStore');
+    expect(text).toContain('× bare Express');
+    expect(text).toMatch(/wasm-session \+ MemoryStore \(2 errors\) \|\s+720 \|.*\|\s+1\.60x \|\s+0\.80x \|/);
+  });
+
+  it('evaluates the acceptance targets and says which were not measured', () => {
+    const results = evaluateTargets(summaries);
+    const byKey = (contender: string, scenario: string, baseline: string) =>
+      results.find((r: { target: { contender: string; scenario: string; baseline: string } }) =>
+        r.target.contender === contender && r.target.scenario === scenario && r.target.baseline === baseline);
+    expect(byKey('ours-memory', 'read-modify', 'express-session').status).toBe('met');
+    expect(byKey('ours-memory', 'read-modify', 'bare').status).toBe('not met');
+    expect(byKey('ours-memory', 'new-session', 'express-session').status).toBe('not measured');
+    expect(byKey('ours-lmdb', 'read-modify', 'bare').status).toBe('not measured');
+  });
+});
+
+describe('bench micro groups', () => {
+  const group = {
+    group: 'unsign cookie',
+    baseline: 'cookie-signature',
+    results: [
+      { name: 'cookie-signature', hz: 1000, meanNs: 1_000_000, rounds: 50 },
+      { name: 'wasm kernel', hz: 2500, meanNs: 400_000, rounds: 120 },
+    ],
+  };
+
+  it('divides each result by its group baseline', () => {
+    expect(ratiosToBaseline(group).map((r: { ratio: number }) => r.ratio)).toEqual([1, 2.5]);
+    const table = renderMicroGroup(group);
+    expect(table).toContain('cookie-signature (baseline)');
+    expect(table).toMatch(/wasm kernel +\| +2 500 \| +400 000 \| +120 \| +2\.50x \|/);
+  });
+
+  it('rejects results that break the contract with a message naming the problem', () => {
+    expect(() => checkGroups({})).toThrow(/array of groups/);
+    expect(() => checkGroups([{ group: 'g' }])).toThrow(/"results"/);
+    expect(() => checkGroups([{ ...group, baseline: 'missing' }])).toThrow(/baseline "missing"/);
+    expect(checkGroups([group])).toEqual([group]);
+  });
+});
