@@ -85,6 +85,9 @@ describe.skipIf(skipWithoutRedis)('Redis restarted under a running app', () => {
 
     // A snapshot on the way down, so the restarted Redis still has the session.
     await redis.stop({ save: true });
+    // Until the client notices the closed socket, a command fails instead of queueing.
+    // /info without a cookie touches no store, so it answers during the outage.
+    await waitUntil(async () => (await app.get('/info')).body.clientReady === false);
     const pending = app.get('/count', before.setCookie);
     const settledEarly = await Promise.race([
       pending.then(() => true),

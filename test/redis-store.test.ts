@@ -165,12 +165,10 @@ describe.skipIf(skipWithoutRedis)('connect-redis as the store (express-session i
     expect(statuses).toEqual([500, 500]);
   });
 
-  // The brief expects the middleware to build its own Session and Cookie for a
-  // foreign store. Today it calls the store's inherited createSession (from
-  // express-session's Store), so a session loaded from Redis is express-session's
-  // class. Behaviour is unaffected (the journey above matches), but the Wasm-side
-  // Cookie is bypassed. Flip to `it` once src/middleware.ts builds its own.
-  it.fails('builds this package’s Session and Cookie for a session loaded from Redis', async () => {
+  // For a foreign store that does not override createSession, the middleware
+  // builds its own Session and Cookie (as it does for new sessions), so a
+  // session loaded from Redis takes the same Wasm cookie path.
+  it('builds this package’s Session and Cookie for a session loaded from Redis', async () => {
     const store = new RedisStore({ client, prefix: 'class:' });
     const app = express();
     app.use(session({ secret: 's', resave: false, saveUninitialized: false, store }));
