@@ -12,7 +12,7 @@ import {
   S_HEAD, SHARD_COUNT, valuePtr,
 } from './store/layout';
 import {
-  allocEvicting, bump, count, enforceEntryLimit, find, linkEntry, prepareShard, removeEntry, reserveHeapSlot, setPinned,
+  allocEvicting, bump, count, enforceEntryLimit, find, linkEntry, prepareShard, removeEntry, reserveHeapSlot, setKeptShard, setPinned,
   shardAt, shardFor, STAT_EXPIRATIONS, STAT_HITS, STAT_MISSES, stats, tableReset,
 } from './store/table';
 
@@ -99,9 +99,14 @@ function setExpiry(shard: u32, entry: u32, expires: f64): void {
 /** A fresh, unlinked entry holding the key from keyBuf; 0 when the store cannot hold it. */
 function allocateEntry(shard: u32, hash: u32, keyLen: u32, valueLen: u32, expires: f64): u32 {
   enforceEntryLimit();
-  if (!prepareShard(shard, expires)) return 0;
+  setKeptShard(shard);
   const entry = allocEvicting(ENTRY_HEADER + keyLen + valueLen);
-  if (entry == 0) return 0;
+  const prepared = entry != 0 && prepareShard(shard, expires);
+  setKeptShard(0);
+  if (!prepared) {
+    if (entry != 0) arenaFree(entry);
+    return 0;
+  }
   store<u32>(entry, hash, E_HASH);
   store<f64>(entry, expires, E_EXPIRES);
   store<u32>(entry, keyLen, E_KEY_LEN);

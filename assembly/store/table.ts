@@ -31,6 +31,8 @@ let clock: u64 = 0;
 let maxEntries: u32 = 0;
 /** An entry that eviction must skip while it is being copied. */
 let pinned: u32 = 0;
+/** A shard whose index must stay while an entry for it is being placed, even when it is empty. */
+let keptShard: u32 = 0;
 
 @inline export function count(stat: u32, delta: f64): void {
   const at = stats + (stat << 3);
@@ -61,11 +63,45 @@ export function tableReset(entryLimit: u32): void {
   for (let i: u32 = 0; i < SHARD_COUNT; i++) store<u64>(tailStamps + (i << 3), NEVER_USED);
   clock = 0;
   pinned = 0;
+  keptShard = 0;
   maxEntries = entryLimit;
 }
 
 export function setPinned(entry: u32): void {
   pinned = entry;
+}
+
+export function setKeptShard(shard: u32): void {
+  keptShard = shard;
+}
+
+/**
+ * Frees the bucket arrays and heaps of empty shards. They are spread through
+ * the arena, so once eviction has emptied the store they are what stands
+ * between a large session and one contiguous free block.
+ */
+function releaseEmptyIndexes(): bool {
+  let released = false;
+  for (let i: u32 = 0; i < SHARD_COUNT; i++) {
+    const shard = shardAt(i);
+    if (shard == keptShard || load<u32>(shard, S_COUNT) != 0) continue;
+    const buckets = load<u32>(shard, S_BUCKETS);
+    if (buckets != 0) {
+      arenaFree(buckets);
+      store<u32>(shard, 0, S_BUCKETS);
+      store<u32>(shard, 0, S_MASK);
+      released = true;
+    }
+    const heap = load<u32>(shard, S_HEAP);
+    if (heap != 0) {
+      arenaFree(heap);
+      store<u32>(shard, 0, S_HEAP);
+      store<u32>(shard, 0, S_HEAP_CAP);
+      store<u32>(shard, 0, S_HEAP_LEN);
+      released = true;
+    }
+  }
+  return released;
 }
 
 export function find(shard: u32, hash: u32, key: usize, keyLen: u32): u32 {
@@ -171,10 +207,13 @@ export function evictOne(): bool {
 
 /** Allocates, evicting least recently used entries while the arena is full; 0 when even an empty store cannot hold it. */
 export function allocEvicting(size: u32): u32 {
+  let indexesReleased = false;
   while (true) {
     const ptr = arenaAlloc(size);
     if (ptr != 0) return ptr;
-    if (!evictOne()) return 0;
+    if (evictOne()) continue;
+    if (indexesReleased || !releaseEmptyIndexes()) return 0;
+    indexesReleased = true;
   }
 }
 
