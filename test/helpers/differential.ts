@@ -451,6 +451,8 @@ export interface AppOptions {
   recording?: RecordingStoreOptions;
   /** Runs before the session middleware (e.g. `app.set('trust proxy', true)`, fake cookie-parser). */
   configure?: (app: any) => void;
+  /** Sessions put in the store before the first request, by ID. */
+  seed?: Record<string, unknown>;
   /** Mounted before the action routes. */
   routes?: (app: any) => void;
 }
@@ -465,10 +467,16 @@ export function buildApp(options: AppOptions): AppUnderTest {
     store = options.storeKind === 'memory' ? new options.pkg.MemoryStore() : createRecordingStore(options.pkg, options.recording);
     sessionOptions.store = store;
   }
+  for (const [sid, data] of Object.entries(options.seed ?? {})) {
+    if (store.data instanceof Map) store.data.set(sid, JSON.stringify(data));
+    else store.set(sid, data, () => {});
+  }
   options.configure?.(app);
   app.use(options.pkg(sessionOptions as any));
   options.routes?.(app);
-  app.all('/:action', (req: any, res: any, next: any) => runAction(req.params.action as Action, req, res, next));
+  const action = (req: any, res: any, next: any) => runAction(req.params.action as Action, req, res, next);
+  app.all('/:action', action);
+  app.all('/api/:action', action);
   app.use((err: any, _req: any, res: any, _next: any) => {
     if (res.headersSent) {
       lateErrors.push(String(err?.message ?? err));
