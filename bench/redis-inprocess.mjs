@@ -139,10 +139,28 @@ async function measure(variants, { rounds, perRound, inFlight }) {
       if (round >= 0) nsPerOp.get(variant.name).push(elapsed / perRound);
     }
   }
-  return variants.map((v) => {
+  const results = variants.map((v) => {
     const meanNs = median(nsPerOp.get(v.name));
     return { name: v.name, hz: 1e9 / meanNs, meanNs, rounds };
   });
+  return { results, nsPerOp };
+}
+
+/**
+ * Speed-up of each variant over the baseline from the rounds paired: on a
+ * shared machine the load drifts, and a ratio within one round cancels most
+ * of that drift. Median and the middle half of the per-round ratios.
+ */
+function pairedRatioNotes(nsPerOp, baseline) {
+  const base = nsPerOp.get(baseline);
+  const notes = [];
+  for (const [name, values] of nsPerOp) {
+    if (name === baseline) continue;
+    const ratios = values.map((ns, round) => base[round] / ns).sort((a, b) => a - b);
+    const quartile = (q) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))];
+    notes.push(`${name} vs ${baseline}, per-round ratios: median ${median(ratios).toFixed(2)}x (middle half ${quartile(0.25).toFixed(2)}x to ${quartile(0.75).toFixed(2)}x)`);
+  }
+  return notes;
 }
 
 /** What the middleware adds over the bare Redis work, and that addition's share of the whole request. */
@@ -183,12 +201,12 @@ export async function run({ quick = false } = {}) {
     const settings = quick ? { rounds: 3, perRound: 150 } : { rounds: 21, perRound: 400 };
     const groups = [];
     for (const inFlight of [1, 16]) {
-      const results = await measure(variants, { ...settings, inFlight });
+      const { results, nsPerOp } = await measure(variants, { ...settings, inFlight });
       groups.push({
         group: `redis (connect-redis), existing session read + modified, ${inFlight === 1 ? 'sequential' : `${inFlight} in flight`}`,
         baseline: 'express-session',
         results,
-        notes: overheadNotes(results, bare.name),
+        notes: [...pairedRatioNotes(nsPerOp, 'express-session'), ...overheadNotes(results, bare.name)],
       });
     }
     return groups;
