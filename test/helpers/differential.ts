@@ -10,6 +10,7 @@
  * errors that reached `next(err)` after the response, and the store contents.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import signature from 'cookie-signature';
@@ -185,9 +186,12 @@ export function httpRequest(
   path: string,
   headers: Record<string, string> = {},
   method = 'GET',
+  secure = false,
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
+    const client = secure ? https : http;
+    const options = { host: '127.0.0.1', port, path, method, headers, agent: false, rejectUnauthorized: false };
+    const req = client.request(options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
@@ -198,8 +202,16 @@ export function httpRequest(
   });
 }
 
-export async function listen(handler: http.RequestListener): Promise<{ port: number; close: () => Promise<void> }> {
-  const server = http.createServer(handler);
+export interface TlsCredentials {
+  key: string;
+  cert: string;
+}
+
+export async function listen(
+  handler: http.RequestListener,
+  tls?: TlsCredentials,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -245,6 +257,14 @@ export interface AppUnderTest {
   dump?: () => Promise<Record<string, unknown> | undefined>;
 }
 
+export interface RunOptions {
+  cookieName?: string;
+  /** The secrets to verify Set-Cookie signatures with (index reported as `sig:N`). */
+  secrets?: readonly unknown[];
+  /** Serve over HTTPS with these credentials. */
+  tls?: TlsCredentials;
+}
+
 /**
  * Runs steps against one app, carrying the session cookie like a browser
  * (the jar keeps the last session cookie set, and drops it when the
@@ -253,12 +273,12 @@ export interface AppUnderTest {
 export async function runSteps(
   app: AppUnderTest,
   steps: readonly Step[],
-  options: { cookieName?: string; secrets?: readonly unknown[] } = {},
+  options: RunOptions = {},
 ): Promise<TranscriptLine[]> {
   const name = options.cookieName ?? 'connect.sid';
   const secrets = options.secrets ?? ['keyboard cat'];
   const labeler = new Labeler();
-  const server = await listen(app.handler);
+  const server = await listen(app.handler, options.tls);
   const transcript: TranscriptLine[] = [];
   let jar: string | undefined;
   try {
@@ -269,7 +289,7 @@ export async function runSteps(
       else if (typeof cookie === 'object') headers.cookie = cookie.header;
       const callsBefore = app.store?.calls.length ?? 0;
       const errorsBefore = app.lateErrors.length;
-      const res = await httpRequest(server.port, step.path, headers, step.method);
+      const res = await httpRequest(server.port, step.path, headers, step.method, options.tls !== undefined);
       await settle();
       const now = Date.now();
       const setCookies = (res.headers['set-cookie'] ?? []) as string[];
@@ -482,7 +502,8 @@ export function buildApp(options: AppOptions): AppUnderTest {
       lateErrors.push(String(err?.message ?? err));
       return;
     }
-    res.status(err?.status ?? 500).json({ error: String(err?.message ?? err), code: err?.code ?? null });
+    // Message and status only: this package adds stable `code`s that express-session lacks (tested on their own).
+    res.status(err?.status ?? 500).json({ error: String(err?.message ?? err) });
   });
   return {
     handler: app,
@@ -496,7 +517,7 @@ export function buildApp(options: AppOptions): AppUnderTest {
 export async function runBoth(
   build: (pkg: SessionPackage) => AppUnderTest,
   steps: readonly Step[],
-  options?: { cookieName?: string; secrets?: readonly unknown[] },
+  options?: RunOptions,
 ): Promise<{ reference: TranscriptLine[]; session: TranscriptLine[] }> {
   const ref = await runSteps(build(reference), steps, options);
   const ours = await runSteps(build(session), steps, options);
