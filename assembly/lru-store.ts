@@ -99,12 +99,14 @@ function setExpiry(shard: u32, entry: u32, expires: f64): void {
 /** A fresh, unlinked entry holding the key from keyBuf; 0 when the store cannot hold it. */
 function allocateEntry(shard: u32, hash: u32, keyLen: u32, valueLen: u32, expires: f64): u32 {
   enforceEntryLimit();
-  setKeptShard(shard);
+  // The entry first: if that empties the store, even this shard's index may go to make one large block.
   const entry = allocEvicting(ENTRY_HEADER + keyLen + valueLen);
-  const prepared = entry != 0 && prepareShard(shard, expires);
+  if (entry == 0) return 0;
+  setKeptShard(shard);
+  const prepared = prepareShard(shard, expires);
   setKeptShard(0);
   if (!prepared) {
-    if (entry != 0) arenaFree(entry);
+    arenaFree(entry);
     return 0;
   }
   store<u32>(entry, hash, E_HASH);

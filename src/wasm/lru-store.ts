@@ -99,6 +99,8 @@ export class LruStoreEngine {
   private readonly outIndex: number;
   private readonly statsPtr: number;
   readonly shards: number;
+  private lastKey: string | undefined;
+  private lastKeyLength = 0;
 
   constructor(
     readonly maxBytes: number,
@@ -132,9 +134,21 @@ export class LruStoreEngine {
     return this.bytes;
   }
 
-  /** Writes the key into the key buffer; returns its byte length. */
+  /**
+   * Writes the key into the key buffer; returns its byte length. The buffer
+   * still holds the previous key, so a request's write after its read (same
+   * ID) skips encoding.
+   */
   private putKey(sid: string): number {
     const bytes = this.view();
+    if (sid === this.lastKey) return this.lastKeyLength;
+    const length = this.encodeKey(bytes, sid);
+    this.lastKey = sid;
+    this.lastKeyLength = length;
+    return length;
+  }
+
+  private encodeKey(bytes: Utf8Buffer, sid: string): number {
     if (sid.length * 3 > this.keyCapacity) {
       const exact = Buffer.byteLength(sid);
       if (exact > this.keyCapacity) throw new EngineLimitError('key', exact);
