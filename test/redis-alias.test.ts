@@ -5,7 +5,7 @@ import path from 'node:path';
 import signature from 'cookie-signature';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appScript, packageRoot, startApp, type AppProcess } from './fixtures/redis/app-process';
-import { skipWithoutRedis, startRedisServer, type RedisServer } from './helpers/redis-server';
+import { redisForSuite, skipWithoutRedis } from './helpers/redis-server';
 
 const installed = path.join(packageRoot, 'node_modules');
 
@@ -34,24 +34,22 @@ function aliasLayout(): { dir: string; script: string } {
 }
 
 describe.skipIf(skipWithoutRedis)('connect-redis with express-session aliased to this package', () => {
-  let redis: RedisServer;
+  const redis = redisForSuite();
   let layout: { dir: string; script: string };
   const apps: AppProcess[] = [];
 
-  beforeAll(async () => {
-    redis = await startRedisServer();
+  beforeAll(() => {
     layout = aliasLayout();
   });
 
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.stop()));
-    await redis?.close();
     if (layout) rmSync(layout.dir, { recursive: true, force: true });
   });
 
   it.each(['require', 'import'] as const)('RedisStore extends this package’s Store and sessions work (connect-redis loaded by %s)', async (loader) => {
     const app = await startApp({
-      redisUrl: redis.url,
+      redisUrl: redis.server.url,
       script: layout.script,
       sessionModule: 'express-session',
       connectRedisLoader: loader,

@@ -1,11 +1,10 @@
 import { RedisStore } from 'connect-redis';
 import express from 'express';
-import { createClient } from 'redis';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, waitUntil, type AppProcess, type Reply } from './fixtures/redis/app-process';
 import { reference, session } from './helpers/package';
-import { skipWithoutRedis, startRedisServer, type RedisServer } from './helpers/redis-server';
+import { redisForSuite, skipWithoutRedis, type RedisClient, type RedisServer } from './helpers/redis-server';
 
 type Factory = typeof session;
 
@@ -19,16 +18,12 @@ function nextEvent(emitter: { once(event: string, listener: () => void): unknown
 // emit them itself; an app forwards them from the redis client (see
 // docs/scaling-out.md). These tests pin both halves down.
 describe.skipIf(skipWithoutRedis)('store disconnect/connect events with connect-redis', () => {
+  const suite = redisForSuite();
   let redis: RedisServer;
-  let client: ReturnType<typeof createClient>;
+  let client: RedisClient;
   const apps: AppProcess[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    client = createClient({ url: redis.url });
-    // Socket errors during the outage test must not become unhandled 'error' events.
-    client.on('error', () => {});
-    await client.connect();
+  beforeAll(() => {
+    ({ server: redis, client } = suite);
   });
 
   afterEach(async () => {
@@ -37,8 +32,6 @@ describe.skipIf(skipWithoutRedis)('store disconnect/connect events with connect-
 
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.stop()));
-    client?.destroy();
-    await redis?.close();
   });
 
   it('connect-redis itself emits neither event when Redis goes away and returns', async () => {

@@ -1,26 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, waitUntil, type AppProcess, type Reply } from './fixtures/redis/app-process';
-import { skipWithoutRedis, startRedisServer, type RedisServer } from './helpers/redis-server';
+import { redisForSuite, skipWithoutRedis, type RedisServer } from './helpers/redis-server';
 
 // Redis goes away under a running app and comes back on the same port. The
 // app runs as a child process so that a crash would show as an exit, not as a
 // failure of the test runner.
 describe.skipIf(skipWithoutRedis)('Redis restarted under a running app', () => {
+  const suite = redisForSuite();
   let redis: RedisServer;
   let apps: AppProcess[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
+  beforeAll(() => {
+    redis = suite.server;
   });
 
   afterEach(async () => {
     await Promise.all(apps.map((app) => app.stop()));
     apps = [];
     await redis.start();
-  });
-
-  afterAll(async () => {
-    await redis?.close();
   });
 
   async function launch(options: { sessionModule?: string; offlineQueue?: boolean }): Promise<AppProcess> {

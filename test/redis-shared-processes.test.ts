@@ -1,24 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startApp, type AppProcess } from './fixtures/redis/app-process';
-import { skipWithoutRedis, startRedisServer, type RedisServer } from './helpers/redis-server';
+import { redisForSuite, skipWithoutRedis } from './helpers/redis-server';
 
 // Two server processes behind one Redis: the situation of an app that has
 // outgrown one machine. A cookie issued by one must work on the other.
 describe.skipIf(skipWithoutRedis)('sessions shared by two processes through Redis', () => {
-  let redis: RedisServer;
+  const redis = redisForSuite();
   const apps: AppProcess[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
 
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.stop()));
-    await redis?.close();
   });
 
   async function twoApps(sessionModules: [string | undefined, string | undefined]): Promise<[AppProcess, AppProcess]> {
-    const started = await Promise.all(sessionModules.map((sessionModule) => startApp({ redisUrl: redis.url, sessionModule })));
+    const started = await Promise.all(sessionModules.map((sessionModule) => startApp({ redisUrl: redis.server.url, sessionModule })));
     apps.push(...started);
     return started as [AppProcess, AppProcess];
   }

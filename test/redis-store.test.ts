@@ -1,31 +1,21 @@
 import { RedisStore } from 'connect-redis';
 import express from 'express';
-import { createClient } from 'redis';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { reference, session } from './helpers/package';
-import { skipWithoutRedis, startRedisServer, type RedisServer } from './helpers/redis-server';
+import { redisForSuite, skipWithoutRedis, type RedisClient } from './helpers/redis-server';
 
 type Factory = typeof session;
-type RedisClient = ReturnType<typeof createClient>;
 
 // The normal case: express-session is installed beside this package, so
 // connect-redis's RedisStore extends express-session's own Store, and this
 // middleware drives it through the callback API. Every scenario runs with
 // both middlewares and must leave the same traces in Redis.
 describe.skipIf(skipWithoutRedis)('connect-redis as the store (express-session installed beside)', () => {
-  let redis: RedisServer;
+  const redis = redisForSuite();
   let client: RedisClient;
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    client = createClient({ url: redis.url });
-    await client.connect();
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await redis?.close();
+  beforeAll(() => {
+    client = redis.client;
   });
 
   function appWith(factory: Factory, store: RedisStore) {

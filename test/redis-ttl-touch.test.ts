@@ -1,11 +1,10 @@
 import { RedisStore } from 'connect-redis';
 import express from 'express';
-import { createClient } from 'redis';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from './fixtures/redis/app-process';
 import { reference, session } from './helpers/package';
-import { skipWithoutRedis, startRedisServer, type RedisServer } from './helpers/redis-server';
+import { redisForSuite, skipWithoutRedis, type RedisClient } from './helpers/redis-server';
 
 type Factory = typeof session;
 type StoreOptions = ConstructorParameters<typeof RedisStore>[0];
@@ -14,19 +13,11 @@ type StoreOptions = ConstructorParameters<typeof RedisStore>[0];
 // when the cookie has none) and answers the middleware's touch with EXPIRE.
 // The TTLs are read back with the Redis client, the way an operator would.
 describe.skipIf(skipWithoutRedis)('Redis TTL and touch through connect-redis', () => {
-  let redis: RedisServer;
-  let client: ReturnType<typeof createClient>;
+  const redis = redisForSuite();
+  let client: RedisClient;
   let prefixes = 0;
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    client = createClient({ url: redis.url });
-    await client.connect();
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await redis?.close();
+  beforeAll(() => {
+    client = redis.client;
   });
 
   function setup(factory: Factory, options: { maxAge?: number; store?: Partial<StoreOptions> } = {}) {

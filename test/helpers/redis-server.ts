@@ -3,6 +3,8 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createClient } from 'redis';
+import { afterAll, beforeAll } from 'vitest';
 
 /**
  * A throwaway redis-server for the Redis tests: Debian's `redis-server`
@@ -181,4 +183,29 @@ async function runCommand(port: number, words: string[]): Promise<void> {
     socket.on('close', () => resolve());
     socket.resume();
   });
+}
+
+export type RedisClient = ReturnType<typeof createClient>;
+
+export interface SuiteRedis {
+  /** Set in beforeAll. */
+  readonly server: RedisServer;
+  /** A connected client; its socket errors during outages are swallowed, the tests look at results instead. */
+  readonly client: RedisClient;
+}
+
+/** For a describe block: a fresh redis-server and a connected client before its tests, both gone after. */
+export function redisForSuite(): SuiteRedis {
+  const suite = {} as { server: RedisServer; client: RedisClient };
+  beforeAll(async () => {
+    suite.server = await startRedisServer();
+    suite.client = createClient({ url: suite.server.url });
+    suite.client.on('error', () => {});
+    await suite.client.connect();
+  });
+  afterAll(async () => {
+    suite.client?.destroy();
+    await suite.server?.close();
+  });
+  return suite;
 }
