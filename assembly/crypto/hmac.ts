@@ -1,15 +1,15 @@
 // HMAC-SHA256 (RFC 2104) with the key folded in ahead of time: the states
 // after absorbing key^ipad and key^opad are kept per secret, so signing a
 // short message costs two compressions.
-import { sha256Compress, sha256Digest, sha256Finish, sha256Init } from './sha256';
+import { sha256Compress, sha256CopyState, sha256Digest, sha256Finish, sha256Init } from './sha256';
 
 /** Bytes of one precomputed key: inner state then outer state. */
 export const HMAC_KEY_STATE_BYTES: usize = 64;
 
-const KEY_BLOCK: usize = memory.data(64);
-const PAD_BLOCK: usize = memory.data(64);
-const WORK_STATE: usize = memory.data(32);
-const INNER_DIGEST: usize = memory.data(32);
+const KEY_BLOCK: usize = memory.data(64, 16);
+const PAD_BLOCK: usize = memory.data(64, 16);
+const WORK_STATE: usize = memory.data(32, 16);
+const INNER_DIGEST: usize = memory.data(32, 16);
 
 /** Precomputes the inner and outer states of `key` (`keyLen` bytes) into `keyState`. */
 export function hmacPrepareKey(keyState: usize, key: usize, keyLen: usize): void {
@@ -38,10 +38,10 @@ function padInto(pad: u32): void {
 
 /** HMAC-SHA256 of `len` bytes at `data` under a prepared key; the 32-byte MAC goes to `out`. */
 export function hmacSha256(keyState: usize, data: usize, len: usize, out: usize): void {
-  memory.copy(WORK_STATE, keyState, 32);
+  sha256CopyState(WORK_STATE, keyState);
   sha256Finish(WORK_STATE, 64, data, len);
   sha256Digest(WORK_STATE, INNER_DIGEST);
-  memory.copy(WORK_STATE, keyState + 32, 32);
+  sha256CopyState(WORK_STATE, keyState + 32);
   sha256Finish(WORK_STATE, 64, INNER_DIGEST, 32);
   sha256Digest(WORK_STATE, out);
 }

@@ -18,29 +18,47 @@ const INITIAL_STATE: usize = memory.data<u32>([
 ]);
 
 /** The message schedule of the block being compressed. */
-const W: usize = memory.data(64 * 4);
+const W: usize = memory.data(64 * 4, 16);
 /** The last, padded block(s) of a message are assembled here. */
-const TAIL: usize = memory.data(128);
+const TAIL: usize = memory.data(128, 16);
 
 export const SHA256_BLOCK_BYTES: i32 = 64;
 export const SHA256_DIGEST_BYTES: i32 = 32;
 
 /** Copies the initial hash value into `state`. */
 export function sha256Init(state: usize): void {
-  memory.copy(state, INITIAL_STATE, 32);
+  sha256CopyState(state, INITIAL_STATE);
+}
+
+@inline function bigSigma0(x: u32): u32 {
+  return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22);
+}
+@inline function bigSigma1(x: u32): u32 {
+  return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25);
+}
+@inline function choose(x: u32, y: u32, z: u32): u32 {
+  return z ^ (x & (y ^ z));
+}
+@inline function majority(x: u32, y: u32, z: u32): u32 {
+  return (x & y) | (z & (x | y));
+}
+/** Reverses the bytes of each 32-bit lane: big-endian message words to host order in one shuffle. */
+@inline function wordsFromBigEndian(v: v128): v128 {
+  return i8x16.shuffle(v, v, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
 }
 
 /** Mixes one 64-byte block at `block` into `state`. */
 export function sha256Compress(state: usize, block: usize): void {
-  for (let i: usize = 0; i < 16; i++) {
-    store<u32>(W + (i << 2), bswap<u32>(load<u32>(block + (i << 2))));
-  }
-  for (let i: usize = 16; i < 64; i++) {
-    const w15 = load<u32>(W + ((i - 15) << 2));
-    const w2 = load<u32>(W + ((i - 2) << 2));
+  v128.store(W, wordsFromBigEndian(v128.load(block)));
+  v128.store(W, wordsFromBigEndian(v128.load(block, 16)), 16);
+  v128.store(W, wordsFromBigEndian(v128.load(block, 32)), 32);
+  v128.store(W, wordsFromBigEndian(v128.load(block, 48)), 48);
+  for (let i: usize = 64; i < 256; i += 4) {
+    const w15 = load<u32>(W + i - 60);
+    const w2 = load<u32>(W + i - 8);
     const s0 = rotr<u32>(w15, 7) ^ rotr<u32>(w15, 18) ^ (w15 >>> 3);
     const s1 = rotr<u32>(w2, 17) ^ rotr<u32>(w2, 19) ^ (w2 >>> 10);
-    store<u32>(W + (i << 2), load<u32>(W + ((i - 16) << 2)) + s0 + load<u32>(W + ((i - 7) << 2)) + s1);
+    store<u32>(W + i, load<u32>(W + i - 64) + s0 + load<u32>(W + i - 28) + s1);
   }
 
   let a = load<u32>(state, 0);
@@ -52,17 +70,33 @@ export function sha256Compress(state: usize, block: usize): void {
   let g = load<u32>(state, 24);
   let h = load<u32>(state, 28);
 
-  for (let i: usize = 0; i < 256; i += 4) {
-    const t1 = h + (rotr<u32>(e, 6) ^ rotr<u32>(e, 11) ^ rotr<u32>(e, 25)) + (g ^ (e & (f ^ g))) + load<u32>(K + i) + load<u32>(W + i);
-    const t2 = (rotr<u32>(a, 2) ^ rotr<u32>(a, 13) ^ rotr<u32>(a, 22)) + ((a & b) | (c & (a | b)));
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
+  // Eight rounds per pass with the variables' roles rotated instead of
+  // shifting eight values every round; after eight rounds they line up again.
+  for (let i: usize = 0; i < 256; i += 32) {
+    let t = h + bigSigma1(e) + choose(e, f, g) + load<u32>(K + i) + load<u32>(W + i);
+    d += t;
+    h = t + bigSigma0(a) + majority(a, b, c);
+    t = g + bigSigma1(d) + choose(d, e, f) + load<u32>(K + i, 4) + load<u32>(W + i, 4);
+    c += t;
+    g = t + bigSigma0(h) + majority(h, a, b);
+    t = f + bigSigma1(c) + choose(c, d, e) + load<u32>(K + i, 8) + load<u32>(W + i, 8);
+    b += t;
+    f = t + bigSigma0(g) + majority(g, h, a);
+    t = e + bigSigma1(b) + choose(b, c, d) + load<u32>(K + i, 12) + load<u32>(W + i, 12);
+    a += t;
+    e = t + bigSigma0(f) + majority(f, g, h);
+    t = d + bigSigma1(a) + choose(a, b, c) + load<u32>(K + i, 16) + load<u32>(W + i, 16);
+    h += t;
+    d = t + bigSigma0(e) + majority(e, f, g);
+    t = c + bigSigma1(h) + choose(h, a, b) + load<u32>(K + i, 20) + load<u32>(W + i, 20);
+    g += t;
+    c = t + bigSigma0(d) + majority(d, e, f);
+    t = b + bigSigma1(g) + choose(g, h, a) + load<u32>(K + i, 24) + load<u32>(W + i, 24);
+    f += t;
+    b = t + bigSigma0(c) + majority(c, d, e);
+    t = a + bigSigma1(f) + choose(f, g, h) + load<u32>(K + i, 28) + load<u32>(W + i, 28);
+    e += t;
+    a = t + bigSigma0(b) + majority(b, c, d);
   }
 
   store<u32>(state, load<u32>(state, 0) + a, 0);
@@ -87,10 +121,12 @@ export function sha256Finish(state: usize, prefixBytes: u64, data: usize, len: u
     offset += 64;
   }
   const rest = len - offset;
-  memory.copy(TAIL, data + offset, rest);
+  // Zero the tail block(s) with vector stores, then lay the message end and padding over them.
+  const zero = i64x2.splat(0);
+  for (let i: usize = 0; i < 128; i += 16) v128.store(TAIL + i, zero);
+  for (let i: usize = 0; i < rest; i++) store<u8>(TAIL + i, load<u8>(data + offset + i));
   store<u8>(TAIL + rest, 0x80);
   const tailBytes: usize = rest < 56 ? 64 : 128;
-  memory.fill(TAIL + rest + 1, 0, tailBytes - rest - 9);
   store<u64>(TAIL + tailBytes - 8, bswap<u64>((prefixBytes + <u64>len) << 3));
   sha256Compress(state, TAIL);
   if (tailBytes == 128) sha256Compress(state, TAIL + 64);
@@ -98,7 +134,12 @@ export function sha256Finish(state: usize, prefixBytes: u64, data: usize, len: u
 
 /** Writes the 32-byte big-endian digest held in `state` to `out`. */
 export function sha256Digest(state: usize, out: usize): void {
-  for (let i: usize = 0; i < 32; i += 4) {
-    store<u32>(out + i, bswap<u32>(load<u32>(state + i)));
-  }
+  v128.store(out, wordsFromBigEndian(v128.load(state)));
+  v128.store(out, wordsFromBigEndian(v128.load(state, 16)), 16);
+}
+
+/** Copies a 32-byte state (two vector moves; cheaper than a bulk-memory call for so few bytes). */
+@inline export function sha256CopyState(dst: usize, src: usize): void {
+  v128.store(dst, v128.load(src));
+  v128.store(dst, v128.load(src, 16), 16);
 }
