@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAST_STORE } from '../src/stores/fast-store';
+import { SWEEP_BUDGET } from '../src/stores/memory/sweeper';
 import { MemoryStore } from '../src/stores/memory-store';
 
 const stores: MemoryStore[] = [];
@@ -74,6 +75,18 @@ describe('expiry', () => {
     const stats = store.stats();
     expect(stats).toMatchObject({ entries: 100, expirations: 5000, hits: 0, misses: 0 });
     expect(fast.readJSON('keep7')).toBeDefined();
+  });
+
+  it('drains a shard holding more expired sessions than one tick may remove in quick follow-up ticks', async () => {
+    const store = fresh({ sweepInterval: 64_000 }); // the next shard only after a second
+    const fast = store[FAST_STORE];
+    const n = 64 * SWEEP_BUDGET * 3; // about three budgets per shard
+    for (let i = 0; i < n; i++) fast.writeJSON(`burst${i}`, '{"cookie":{}}', Date.now() + 10);
+    await sleep(1500); // the first tick (shard 0) runs at ~1000 ms
+    const { expirations } = store.stats();
+    // Only shard 0 was visited; without follow-up ticks it would have lost exactly one budget.
+    expect(expirations).toBeGreaterThan(2 * SWEEP_BUDGET);
+    expect(expirations).toBeLessThan(n / 8);
   });
 
   it('stops sweeping on close(), leaving expired sessions to be dropped when read', async () => {

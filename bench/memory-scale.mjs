@@ -1,0 +1,161 @@
+// bench/memory-scale.mjs — memory and get latency of the in-process stores
+// after loading N sessions: express-session's MemoryStore, memorystore and
+// ours, each size in a fresh child process so heap and RSS belong to one
+// store. For ours it also times the background sweep's ticks over N expired
+// sessions. Imports the BUILT package: run `npm run build` first.
+//
+//   node bench/memory-scale.mjs [--quick]          (quick: 100k sessions; full: 100k and 1M)
+//   node --expose-gc bench/memory-scale.mjs --child <store> <sessions> <gets>   (one measurement, JSON on stdout)
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const require = createRequire(import.meta.url);
+const SELF = fileURLToPath(import.meta.url);
+const MB = 1024 * 1024;
+const DAY = 86_400_000;
+
+/** Our store is sized to hold a million sessions without evicting, so all three hold the same data. */
+const OURS_MAX_BYTES = 1024 * MB;
+
+const STORES = {
+  'express-session': {
+    title: 'express-session MemoryStore',
+    create: () => ({ store: new (require('express-session').MemoryStore)(), close() {} }),
+  },
+  memorystore: {
+    title: 'memorystore',
+    create() {
+      const store = new (require('memorystore')(require('express-session')))({ checkPeriod: DAY });
+      return { store, close: () => store.stopInterval() };
+    },
+  },
+  'wasm-session': {
+    title: 'wasm-session MemoryStore',
+    create() {
+      const store = new (require('../dist/index.js').MemoryStore)({ maxBytes: OURS_MAX_BYTES });
+      return { store, close: () => store.close() };
+    },
+  },
+};
+
+// IDs as long as the default generator's (32 characters), data as a small app keeps.
+const sidOf = (i) => `bench${i.toString(36)}`.padEnd(32, '_');
+const sessionOf = (i) => ({
+  cookie: { originalMaxAge: DAY, expires: new Date(Date.now() + DAY), httpOnly: true, path: '/' },
+  user: `user-${i}`,
+  views: i % 100,
+});
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function measureChild(storeId, sessions, gets) {
+  const definition = STORES[storeId];
+  if (!definition) throw new Error(`unknown store "${storeId}"`);
+  if (typeof globalThis.gc !== 'function') throw new Error('the child needs --expose-gc');
+  const { store, close } = definition.create();
+  const call = (method, ...args) =>
+    new Promise((resolve, reject) => store[method](...args, (err, value) => (err ? reject(err) : resolve(value))));
+
+  globalThis.gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const BATCH = 5_000;
+  for (let start = 0; start < sessions; start += BATCH) {
+    const pending = [];
+    for (let i = start; i < Math.min(sessions, start + BATCH); i++) pending.push(call('set', sidOf(i), sessionOf(i)));
+    await Promise.all(pending);
+  }
+  globalThis.gc();
+  const memory = process.memoryUsage();
+
+  // Each get timed from the call to its callback, over a fixed pseudo-random walk of the stored IDs.
+  const latencies = [];
+  let state = 12345;
+  for (let n = 0; n < gets; n++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    const sid = sidOf(state % sessions);
+    const started = performance.now();
+    const found = await call('get', sid);
+    latencies.push(performance.now() - started);
+    if (!found) throw new Error(`${storeId} lost session ${sid}`);
+  }
+  latencies.sort((a, b) => a - b);
+
+  const row = {
+    store: definition.title,
+    sessions,
+    heapUsedMB: memory.heapUsed / MB,
+    heapGrowthMB: (memory.heapUsed - heapBefore) / MB,
+    rssMB: memory.rss / MB,
+    p99GetUs: percentile(latencies, 99) * 1000,
+  };
+  if (storeId === 'wasm-session') Object.assign(row, measureSweepTicks(store, sessions));
+  await close();
+  return row;
+}
+
+/** Expires every stored session, then times the sweep's ticks (one shard, one budget each) until none is left. */
+function measureSweepTicks(store, sessions) {
+  const { FAST_STORE } = require('../dist/stores/fast-store.js');
+  const { SWEEP_BUDGET } = require('../dist/stores/memory/sweeper.js');
+  const fast = store[FAST_STORE];
+  const engine = store.engine;
+  const stats = store.stats();
+  if (stats.evictions !== 0 || stats.entries !== sessions) throw new Error(`the store evicted: ${JSON.stringify(stats)}`);
+  store.stopSweeping();
+  const soon = Date.now();
+  for (let i = 0; i < sessions; i++) fast.touch(sidOf(i), JSON.stringify(sessionOf(i)), soon);
+  const ticks = [];
+  for (let shard = 0; store.stats().entries > 0; shard = (shard + 1) % engine.shards) {
+    const started = performance.now();
+    engine.sweep(shard, Date.now(), SWEEP_BUDGET);
+    ticks.push((performance.now() - started) * 1000);
+  }
+  ticks.sort((a, b) => a - b);
+  return { sweepTicks: ticks.length, p99SweepTickUs: percentile(ticks, 99), maxSweepTickUs: ticks[ticks.length - 1] };
+}
+
+const run_ = promisify(execFile);
+
+/** One child process per store and size; rows in the order stores × sizes. */
+export async function run({ quick = false } = {}) {
+  const sizes = quick ? [100_000] : [100_000, 1_000_000];
+  const gets = quick ? 2_000 : 20_000;
+  const rows = [];
+  for (const sessions of sizes) {
+    for (const storeId of Object.keys(STORES)) {
+      const { stdout } = await run_(process.execPath, ['--expose-gc', SELF, '--child', storeId, String(sessions), String(gets)], {
+        timeout: 600_000,
+        maxBuffer: MB,
+      });
+      rows.push(JSON.parse(stdout.trim().split('\n').pop()));
+    }
+  }
+  return rows;
+}
+
+const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+if (process.argv[1] === SELF) {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') {
+    const row = await measureChild(argv[1], Number(argv[2]), Number(argv[3]));
+    process.stdout.write(`${JSON.stringify(row)}\n`);
+  } else {
+    const rows = await run({ quick: argv.includes('--quick') });
+    console.log(
+      `${'store'.padEnd(30)} ${'sessions'.padStart(9)} ${'heap MB'.padStart(8)} ${'+heap MB'.padStart(9)} ${'RSS MB'.padStart(8)} ${'RSS/ref'.padStart(8)} ${'p99 get µs'.padStart(11)} ${'max sweep tick µs'.padStart(18)}`,
+    );
+    for (const row of rows) {
+      const ref = rows.find((r) => r.sessions === row.sessions && r.store === STORES['express-session'].title);
+      console.log(
+        `${row.store.padEnd(30)} ${String(row.sessions).padStart(9)} ${fmt(row.heapUsedMB).padStart(8)} ${fmt(row.heapGrowthMB).padStart(9)} ${fmt(row.rssMB).padStart(8)} ${fmt(row.rssMB / ref.rssMB, 2).padStart(8)} ${fmt(row.p99GetUs).padStart(11)} ${fmt(row.maxSweepTickUs).padStart(18)}`,
+      );
+    }
+  }
+}

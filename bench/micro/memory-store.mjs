@@ -1,0 +1,172 @@
+// bench/micro/memory-store.mjs — a session's store work per request, get then
+// set of the same session, against express-session's MemoryStore (baseline)
+// and memorystore: through the public callback API (one request at a time,
+// and 64 requests in flight), and through the synchronous fast access the
+// middleware uses with our stores. Imports the BUILT package: run
+// `npm run build` first.
+//
+//   node bench/micro/memory-store.mjs [--quick]
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Bench } from 'tinybench';
+
+const require = createRequire(import.meta.url);
+const session = require('../../dist/index.js');
+const { FAST_STORE } = require('../../dist/stores/fast-store.js');
+const expressSession = require('express-session');
+const MemoryStoreFactory = require('memorystore');
+
+/** Round trips per timed call, so tinybench's per-sample overhead stays small next to the work. */
+const BATCH = 64;
+const SESSIONS = 1000;
+const DAY = 86_400_000;
+
+const sidOf = (i) => `mb${i.toString(36)}`.padEnd(32, '_');
+const sessionOf = (i) => ({
+  cookie: { originalMaxAge: DAY, expires: new Date(Date.now() + DAY), secure: false, httpOnly: true, path: '/', sameSite: 'lax' },
+  user: { id: i, name: `user-${i}`, roles: ['reader'] },
+  views: i % 100,
+  cart: [{ sku: 'A-1', qty: 2 }],
+});
+
+function createStores() {
+  const ReferenceMemoryStore = expressSession.MemoryStore;
+  const MemoryStoreLru = MemoryStoreFactory(expressSession);
+  const stores = {
+    reference: new ReferenceMemoryStore(),
+    memorystore: new MemoryStoreLru({ checkPeriod: DAY }),
+    ours: new session.MemoryStore(),
+  };
+  for (const store of Object.values(stores)) {
+    for (let i = 0; i < SESSIONS; i++) store.set(sidOf(i), sessionOf(i), () => {});
+  }
+  return stores;
+}
+
+let cursor = 0;
+const nextSid = () => sidOf((cursor = (cursor + 1) % SESSIONS));
+
+/** One request's store work through callbacks: get, change a field, set. */
+const roundTrip = (store) =>
+  new Promise((resolve, reject) => {
+    const sid = nextSid();
+    store.get(sid, (err, sess) => {
+      if (err || !sess) return reject(err ?? new Error(`lost ${sid}`));
+      sess.views++;
+      store.set(sid, sess, (err2) => (err2 ? reject(err2) : resolve()));
+    });
+  });
+
+const sequential = (store) => async () => {
+  for (let i = 0; i < BATCH; i++) await roundTrip(store);
+};
+const concurrent = (store) => () => Promise.all(Array.from({ length: BATCH }, () => roundTrip(store)));
+
+/** What the middleware does with our store: read the text, parse it, serialise the changed session, write the text. */
+const fastRoundTrip = (fast) => () => {
+  for (let i = 0; i < BATCH; i++) {
+    const sid = nextSid();
+    const sess = JSON.parse(fast.readJSON(sid));
+    sess.views++;
+    fast.writeJSON(sid, JSON.stringify(sess), Date.parse(sess.cookie.expires));
+  }
+};
+
+/** The store alone: text in, text out. */
+const fastTextOnly = (fast) => () => {
+  for (let i = 0; i < BATCH; i++) {
+    const sid = nextSid();
+    fast.writeJSON(sid, fast.readJSON(sid), NaN);
+  }
+};
+
+function groups(stores) {
+  const fast = stores.ours[FAST_STORE];
+  const REF = 'express-session MemoryStore';
+  return [
+    {
+      group: 'get+set round trip, callback API, one at a time',
+      baseline: REF,
+      contenders: [
+        [REF, sequential(stores.reference)],
+        ['memorystore', sequential(stores.memorystore)],
+        ['wasm-session MemoryStore', sequential(stores.ours)],
+      ],
+    },
+    {
+      group: 'get+set round trip, callback API, 64 in flight',
+      baseline: REF,
+      contenders: [
+        [REF, concurrent(stores.reference)],
+        ['memorystore', concurrent(stores.memorystore)],
+        ['wasm-session MemoryStore', concurrent(stores.ours)],
+      ],
+    },
+    {
+      group: 'get+set round trip, fast access (as the middleware calls it)',
+      baseline: REF,
+      contenders: [
+        [REF, sequential(stores.reference)],
+        ['wasm-session fast access + JSON.parse/stringify', fastRoundTrip(fast)],
+        ['wasm-session fast access, text only', fastTextOnly(fast)],
+      ],
+    },
+  ];
+}
+
+async function measureOnce(fn, time) {
+  const bench = new Bench({ time, warmupTime: Math.min(50, time / 2), iterations: 10 });
+  bench.add('x', fn);
+  await bench.run();
+  const { result } = bench.tasks[0];
+  const meanMs = result.latency.mean;
+  return { hz: (1000 / meanMs) * BATCH, meanNs: (meanMs * 1e6) / BATCH };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+export async function run({ quick = false } = {}) {
+  const rounds = quick ? 3 : 9;
+  const time = quick ? 60 : 250;
+  const stores = createStores();
+  const out = [];
+  try {
+    for (const { group, baseline, contenders } of groups(stores)) {
+      const samples = new Map(contenders.map(([name]) => [name, []]));
+      for (let round = 0; round < rounds; round++) {
+        // Every round runs each contender once, starting at a different one, so drift spreads evenly.
+        for (let k = 0; k < contenders.length; k++) {
+          const [name, fn] = contenders[(k + round) % contenders.length];
+          samples.get(name).push(await measureOnce(fn, time));
+        }
+      }
+      out.push({
+        group,
+        baseline,
+        results: contenders.map(([name]) => {
+          const list = samples.get(name);
+          return { name, hz: median(list.map((s) => s.hz)), meanNs: median(list.map((s) => s.meanNs)), rounds: list.length };
+        }),
+      });
+    }
+  } finally {
+    stores.memorystore.stopInterval();
+    stores.ours.close();
+  }
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const groupsOut = await run({ quick: process.argv.includes('--quick') });
+  for (const { group, baseline, results } of groupsOut) {
+    const base = results.find((r) => r.name === baseline);
+    console.log(`\n${group}`);
+    for (const r of results) {
+      console.log(`  ${r.name.padEnd(52)} ${(r.meanNs.toFixed(0) + ' ns').padStart(10)}  ${(r.hz / base.hz).toFixed(2).padStart(7)}x  (${r.rounds} rounds)`);
+    }
+  }
+}
