@@ -71,7 +71,15 @@ export function finishResponse(
       debug('no session');
       return;
     }
-    if (!shouldSetCookie(sess)) return;
+    let setCookie: boolean;
+    try {
+      setCookie = shouldSetCookie(sess);
+    } catch (err) {
+      // Unserialisable session data: no cookie; res.end reports the error (ERR_SESSION_SERIALIZE).
+      debug('session data cannot be serialised: %s', (err as Error)?.message);
+      return;
+    }
+    if (!setCookie) return;
     if (sess.cookie.secure && !isSecure(req, ctx.proxy)) {
       debug('not secured');
       return;
