@@ -58,7 +58,7 @@ describe.skipIf(skipWithoutRedis)('sessions shared by two processes through Redi
     expect(onReference.body).toMatchObject({ id: fromOurs.body.id, count: 2, pid: reference.pid });
   });
 
-  it('gives a cookie signed with another secret a new session on either process', async () => {
+  it('gives a cookie with a forged signature a new session on the other process', async () => {
     const [a, b] = await twoApps([undefined, undefined]);
     const first = await a.get('/count');
     const forged = first.setCookie!.replace(/\.[^.]+$/, '.forgedsignature');
