@@ -9,6 +9,8 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
+import { runInterleaved } from '../lib/rounds.mjs';
+import { median } from '../lib/stats.mjs';
 
 const require = createRequire(import.meta.url);
 const session = require('../../dist/index.js');
@@ -123,12 +125,6 @@ async function measureOnce(fn, time) {
   return { hz: (1000 / meanMs) * BATCH, meanNs: (meanMs * 1e6) / BATCH };
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 export async function run({ quick = false } = {}) {
   const rounds = quick ? 3 : 9;
   const time = quick ? 60 : 250;
@@ -136,20 +132,20 @@ export async function run({ quick = false } = {}) {
   const out = [];
   try {
     for (const { group, baseline, contenders } of groups(stores)) {
-      const samples = new Map(contenders.map(([name]) => [name, []]));
-      for (let round = 0; round < rounds; round++) {
-        // Every round runs each contender once, starting at a different one, so drift spreads evenly.
-        for (let k = 0; k < contenders.length; k++) {
-          const [name, fn] = contenders[(k + round) % contenders.length];
-          samples.get(name).push(await measureOnce(fn, time));
-        }
-      }
+      // Every round runs each contender once, starting at a different one, so drift spreads evenly.
+      const entrants = contenders.map(([id, fn]) => ({ id, fn }));
+      const samples = await runInterleaved({
+        rounds,
+        scenarios: [{ id: group }],
+        contenders: entrants,
+        measure: (entrant) => measureOnce(entrant.fn, time),
+      });
       out.push({
         group,
         baseline,
-        results: contenders.map(([name]) => {
-          const list = samples.get(name);
-          return { name, hz: median(list.map((s) => s.hz)), meanNs: median(list.map((s) => s.meanNs)), rounds: list.length };
+        results: entrants.map(({ id }) => {
+          const list = samples.get(group).get(id);
+          return { name: id, hz: median(list.map((s) => s.hz)), meanNs: median(list.map((s) => s.meanNs)), rounds: list.length };
         }),
       });
     }
