@@ -25,7 +25,7 @@ export class LmdbStore extends Store {
   readonly [FAST_STORE]: FastStoreAccess;
   private readonly options: ResolvedLmdbStoreOptions;
   private readonly env: LmdbEnvironment;
-  private readonly sweeper: Sweeper | undefined;
+  private readonly sweeper: Sweeper;
   private closing: Promise<void> | undefined;
 
   constructor(options: LmdbStoreOptions) {
@@ -35,10 +35,8 @@ export class LmdbStore extends Store {
     this.options = resolved;
     this.env = env;
     this[FAST_STORE] = this.createFastAccess();
-    if (resolved.sweepInterval > 0) {
-      this.sweeper = new Sweeper(env, resolved.sweepInterval, resolved.sweepBatchSize, (result) => this.emit('sweep', result));
-      this.sweeper.start();
-    }
+    this.sweeper = new Sweeper(env, resolved.sweepInterval, resolved.sweepBatchSize, (result) => this.emit('sweep', result));
+    if (resolved.sweepInterval > 0) this.sweeper.start();
   }
 
   /** The directory of the shared environment. */
@@ -122,12 +120,12 @@ export class LmdbStore extends Store {
   }
 
   /**
-   * Runs one sweep pass now. Resolves with what it removed, or null when
-   * another thread or process holds the sweep lease (or sweeping is off).
+   * Runs one sweep pass now (also when `sweepInterval` is 0, for apps that
+   * sweep on their own schedule). Resolves with what it removed, or null when
+   * another thread or process holds the sweep lease.
    */
   sweep(callback?: Callback<LmdbSweepResult | null>): Promise<LmdbSweepResult | null> {
-    const result =
-      this.closing !== undefined ? Promise.reject(storeClosed()) : this.sweeper ? this.sweeper.sweep() : Promise.resolve(null);
+    const result = this.closing !== undefined ? Promise.reject(storeClosed()) : this.sweeper.sweep();
     settle(result, callback, true);
     return result;
   }
@@ -137,7 +135,7 @@ export class LmdbStore extends Store {
     if (this.closing === undefined) {
       const sweeper = this.sweeper;
       this.closing = (async () => {
-        if (sweeper) await sweeper.stop();
+        await sweeper.stop();
         await this.env.root.close();
       })();
     }

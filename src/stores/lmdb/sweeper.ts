@@ -3,6 +3,8 @@ import { conditionalWrite, type LmdbEnvironment } from './open-env';
 import { decodeExpiry } from './record';
 import { SweepLease } from './sweep-lease';
 
+const MANUAL_LEASE_MS = 5000;
+
 /** What one sweep pass did. */
 export interface LmdbSweepResult {
   /** Expiry records looked at. */
@@ -33,14 +35,15 @@ export class Sweeper {
     this.env = env;
     this.intervalMs = intervalMs;
     this.batchSize = batchSize;
-    // Outlives the gap between two passes of a live holder, with room for a slow pass.
-    this.lease = new SweepLease(env, intervalMs * 2 + 1000);
+    // Outlives the gap between two passes of a live holder, with room for a slow
+    // pass; a manual sweeper (interval 0) holds it a few seconds past each batch.
+    this.lease = new SweepLease(env, intervalMs > 0 ? intervalMs * 2 + 1000 : MANUAL_LEASE_MS);
     this.onSwept = onSwept;
   }
 
   /** Sweeps every `intervalMs` until stop(); the timer never keeps the process alive. */
   start(): void {
-    if (this.stopped || this.timer !== undefined) return;
+    if (this.stopped || this.timer !== undefined || this.intervalMs <= 0) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.sweep().then(
