@@ -1,6 +1,6 @@
 // `npm run bench` (builds first, then runs this). Runs every section against
 // the reference, prints progress and the tables, and writes
-// bench/results/<date>.md + .svg and latest.md + latest.svg.
+// bench/results/<date>.md + .svg (+ .json, every sample) and latest.md + latest.svg.
 // `npm run bench -- --quick`: ~1 minute smoke run (CI), written to <date>-quick.*.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -97,9 +97,11 @@ if (partial) {
 } else {
   const stem = quick ? `${results.date}-quick` : results.date;
   mkdirSync(RESULTS_DIR, { recursive: true });
+  const raw = toJson(results);
   writeFileSync(`${RESULTS_DIR}${stem}.svg`, chart);
   writeFileSync(`${RESULTS_DIR}${stem}.md`, renderReport(results, `${stem}.svg`));
-  const written = [`bench/results/${stem}.md`, `bench/results/${stem}.svg`];
+  writeFileSync(`${RESULTS_DIR}${stem}.json`, raw);
+  const written = [`bench/results/${stem}.md`, `bench/results/${stem}.svg`, `bench/results/${stem}.json`];
   // The README shows latest.*: only a full run may replace it.
   if (!quick) {
     writeFileSync(`${RESULTS_DIR}latest.svg`, chart);
@@ -112,6 +114,11 @@ if (partial) {
 if (failures.length > 0) {
   log(`${failures.length} section(s) failed: ${failures.map((f) => f.section).join(', ')}`);
   process.exitCode = 1;
+}
+
+/** Every figure including the per-round samples, for comparing runs later (Maps become objects). */
+function toJson(value) {
+  return `${JSON.stringify(value, (_key, v) => (v instanceof Map ? Object.fromEntries(v) : v), 2)}\n`;
 }
 
 function localDate(date) {

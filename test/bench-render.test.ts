@@ -49,27 +49,31 @@ const contenders = [
   { id: 'express-session', title: 'express-session + MemoryStore' },
   { id: 'ours-memory', title: 'wasm-session + MemoryStore' },
 ];
-const sample = (reqPerSec: number, errors = 0) => ({ reqPerSec, p50Ms: 1000 / reqPerSec, p99Ms: 5, cpuUsPerReq: 100, requests: reqPerSec, errors });
+const sample = (reqPerSec: number, cpuUsPerReq: number, errors = 0) => ({ reqPerSec, p50Ms: 1000 / reqPerSec, p99Ms: 5, cpuUsPerReq, requests: reqPerSec, errors });
 
 describe('bench end-to-end summary', () => {
   const samples = new Map([
     [
       'read-modify',
       new Map([
-        ['bare', [sample(1000), sample(500), sample(900)]],
-        ['express-session', [sample(500), sample(250), sample(450)]],
-        ['ours-memory', [sample(800), sample(400), sample(720, 2)]],
+        ['bare', [sample(1000, 50), sample(500, 60), sample(900, 50)]],
+        ['express-session', [sample(500, 100), sample(250, 120), sample(450, 100)]],
+        ['ours-memory', [sample(800, 50), sample(400, 80), sample(720, 40, 2)]],
       ]),
     ],
   ]);
   const baselines = [contenders[1], contenders[0]];
   const summaries = summariseLoad(samples, contenders, baselines);
 
-  it('takes medians per contender and paired ratios to every baseline', () => {
+  it('takes medians per contender and paired ratios of throughput and CPU to every baseline', () => {
     const ours = summaries.get('read-modify').find((row: { contenderId: string }) => row.contenderId === 'ours-memory');
     expect(ours.reqPerSec).toBe(720);
     expect(ours.ratios['express-session']).toBeCloseTo(1.6, 10);
     expect(ours.ratios.bare).toBeCloseTo(0.8, 10);
+    expect(ours.cpuUsPerReq).toBe(50);
+    // Baseline CPU over ours, per round: 100/50, 120/80, 100/40 → median 2; against bare 50/50, 60/80, 50/40 → 1.
+    expect(ours.cpuRatios['express-session']).toBe(2);
+    expect(ours.cpuRatios.bare).toBe(1);
     expect(ours.errors).toBe(2);
     expect(ours.rounds).toBe(3);
   });
@@ -77,9 +81,8 @@ describe('bench end-to-end summary', () => {
   it('renders one table per scenario with a ratio column per baseline and flags errors', () => {
     const text = renderLoadTables(summaries, [{ id: 'read-modify', title: 'read and modified' }], baselines, 'CPU µs/req');
     expect(text).toContain('#### read and modified');
-    expect(text).toContain('× express-session + MemoryStore');
-    expect(text).toContain('× bare Express');
-    expect(text).toMatch(/wasm-session \+ MemoryStore \(2 errors\) \|\s+720 \|.*\|\s+1\.60x \|\s+0\.80x \|/);
+    expect(text).toContain('| req/s × express-session + MemoryStore | req/s × bare Express | CPU × express-session + MemoryStore | CPU × bare Express |');
+    expect(text).toMatch(/wasm-session \+ MemoryStore \(2 errors\) \|\s+720 \|.*\|\s+1\.60x \|\s+0\.80x \|\s+2\.00x \|\s+1\.00x \|/);
   });
 
   it('evaluates the acceptance targets and says which were not measured', () => {

@@ -7,7 +7,8 @@ import { renderMarkdownTable } from './markdown-table.mjs';
 /**
  * @typedef {{ reqPerSec: number, p50Ms: number, p99Ms: number, cpuUsPerReq: number, requests: number, errors: number }} LoadSample
  * @typedef {{ contenderId: string, title: string, reqPerSec: number, p50Ms: number, p99Ms: number,
- *   cpuUsPerReq: number, errors: number, rounds: number, ratios: Record<string, number> }} ContenderSummary
+ *   cpuUsPerReq: number, errors: number, rounds: number, ratios: Record<string, number>,
+ *   cpuRatios: Record<string, number> }} ContenderSummary
  */
 
 /**
@@ -24,10 +25,15 @@ export function summariseLoad(samples, contenders, baselines) {
       const rounds = byContender.get(contender.id);
       if (!rounds) continue;
       const throughput = rounds.map((s) => s.reqPerSec);
+      const cpu = rounds.map((s) => s.cpuUsPerReq);
       const ratios = {};
+      const cpuRatios = {};
       for (const baseline of baselines) {
         const baselineRounds = byContender.get(baseline.id);
-        if (baselineRounds) ratios[baseline.id] = medianPairedRatio(throughput, baselineRounds.map((s) => s.reqPerSec));
+        if (!baselineRounds) continue;
+        ratios[baseline.id] = medianPairedRatio(throughput, baselineRounds.map((s) => s.reqPerSec));
+        // Inverted so that, like throughput, above 1 means cheaper than the baseline.
+        cpuRatios[baseline.id] = medianPairedRatio(baselineRounds.map((s) => s.cpuUsPerReq), cpu);
       }
       rows.push({
         contenderId: contender.id,
@@ -35,10 +41,11 @@ export function summariseLoad(samples, contenders, baselines) {
         reqPerSec: median(throughput),
         p50Ms: median(rounds.map((s) => s.p50Ms)),
         p99Ms: median(rounds.map((s) => s.p99Ms)),
-        cpuUsPerReq: median(rounds.map((s) => s.cpuUsPerReq)),
+        cpuUsPerReq: median(cpu),
         errors: rounds.reduce((sum, s) => sum + s.errors, 0),
         rounds: rounds.length,
         ratios,
+        cpuRatios,
       });
     }
     summaries.set(scenarioId, rows);
@@ -58,7 +65,15 @@ export function renderLoadTables(summaries, scenarios, baselines, cpuTitle) {
   for (const scenario of scenarios) {
     const rows = summaries.get(scenario.id);
     if (!rows) continue;
-    const headers = ['contender', 'req/s', 'p50 ms', 'p99 ms', cpuTitle, ...baselines.map((b) => `× ${b.title}`)];
+    const headers = [
+      'contender',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      cpuTitle,
+      ...baselines.map((b) => `req/s × ${b.title}`),
+      ...baselines.map((b) => `CPU × ${b.title}`),
+    ];
     const body = rows.map((row) => [
       row.errors > 0 ? `${row.title} (${row.errors} errors)` : row.title,
       formatRate(row.reqPerSec),
@@ -66,6 +81,7 @@ export function renderLoadTables(summaries, scenarios, baselines, cpuTitle) {
       formatAmount(row.p99Ms),
       formatAmount(row.cpuUsPerReq),
       ...baselines.map((b) => formatRatio(row.ratios[b.id])),
+      ...baselines.map((b) => formatRatio(row.cpuRatios[b.id])),
     ]);
     blocks.push(`#### ${scenario.title}\n\n${renderMarkdownTable(headers, body)}`);
   }

@@ -10,7 +10,8 @@ export function loadSettings(quick) {
         scale: { sizes: [1_000, 10_000], gets: 2_000 },
       }
     : {
-        inProcess: { rounds: 5, connections: 10, warmupMs: 400, durationMs: 1_200 },
+        // Many short rounds rather than a few long ones: bursts of other load land on every contender alike.
+        inProcess: { rounds: 7, connections: 10, warmupMs: 300, durationMs: 800 },
         http: { rounds: 3, connections: 10, warmupS: 1, durationS: 3 },
         cluster: { rounds: 3, connections: 10, warmupS: 1, durationS: 3 },
         scale: { sizes: [1_000, 100_000, 1_000_000], gets: 20_000 },

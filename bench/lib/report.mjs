@@ -49,20 +49,23 @@ export function renderReport(results, chartFile) {
     out.push('## Acceptance targets (in-process figures)');
     out.push(
       renderMarkdownTable(
-        ['target', 'measured', 'status'],
-        results.targets.map(({ target, measured, status }) => [
+        ['target', 'req/s ratio', 'CPU ratio', 'status'],
+        results.targets.map(({ target, measured, measuredByCpu, status }) => [
           `${contenderById(target.contender).title}, ${scenarioById(target.scenario).title}: ≥ ${target.atLeast}x ${contenderById(target.baseline).title}`,
           formatRatio(measured),
+          formatRatio(measuredByCpu),
           status,
         ]),
-        ['left', 'right', 'left'],
+        ['left', 'right', 'right', 'left'],
       ),
     );
     out.push('## End to end, in process (light-my-request)');
     out.push(
       `The shared Express app driven without sockets, ${settings.inProcess.connections} concurrent request loops, ` +
         `${settings.inProcess.rounds} interleaved round(s) of ${settings.inProcess.durationMs} ms after ${settings.inProcess.warmupMs} ms warm-up, medians. ` +
-        'CPU is this whole process (app and injector) per request. Ratios are medians of per-round throughput ratios.',
+        'CPU is this whole process (app and injector) per request. Ratios are medians of per-round ratios: ' +
+        '"req/s ×" divides throughputs, "CPU ×" divides the baseline\'s CPU time per request by the contender\'s ' +
+        '(above 1 = cheaper), which other load on the machine disturbs less.',
     );
     out.push(renderLoadTables(results.inProcess.summaries, SCENARIOS, results.inProcess.baselines, 'CPU µs/req'));
   }
@@ -102,7 +105,8 @@ export function renderReport(results, chartFile) {
     out.push('## Scale: memory and get latency against stored sessions');
     out.push(
       'Each store filled through its Store API in a fresh process; JS heap after a full GC and RSS of that process; ' +
-        'p99 of single get() calls on random stored IDs, timed from the call to its callback.',
+        'p99 of single get() calls on random stored IDs, timed from the call to its callback. ' +
+        'Rows measured by bench/memory-scale.mjs (the MemoryStore benchmarks) are taken as they are; bench/scale measures the rest the same way.',
     );
     if (results.scale.notes.length > 0) out.push(results.scale.notes.map((note) => `- ${note}`).join('\n'));
     out.push(renderScaleTable(results.scale.rows));

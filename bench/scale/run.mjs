@@ -1,7 +1,7 @@
-// Memory and get latency against the number of stored sessions. Uses the
-// MemoryStore helper's bench/memory-scale.mjs when it exists and measures the
-// stores it does not cover itself, each size in a fresh process so heap
-// figures belong to one store only.
+// Memory and get latency against the number of stored sessions. Takes the
+// rows of bench/memory-scale.mjs (the MemoryStore benchmarks) when it exists
+// and measures every (store, size) pair it does not cover, each in a fresh
+// process so heap figures belong to one store only.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -25,18 +25,17 @@ export async function runScale({ quick, settings, log }) {
   if (existsSync(MEMORY_SCALE)) {
     log('[scale] bench/memory-scale.mjs …');
     const helperRows = await (await import(MEMORY_SCALE.href)).run({ quick });
-    rows.push(...helperRows);
-    notes.push('Rows of stores other than the ones this suite measures itself come from bench/memory-scale.mjs.');
+    rows.push(...helperRows.map((row) => ({ ...row, source: 'bench/memory-scale.mjs' })));
   }
-  const covered = (title) => rows.some((row) => row.store === title);
+  const measured = (title, sessions) => rows.some((row) => row.store === title && row.sessions === sessions);
   for (const definition of STORES) {
     if (!definition.available()) {
       notes.push(`${definition.title} skipped: not available in this build.`);
       continue;
     }
-    if (covered(definition.title)) continue;
     for (const sessions of settings.sizes) {
-      const row = await measureInChild(definition.id, sessions, settings.gets);
+      if (measured(definition.title, sessions)) continue;
+      const row = { ...(await measureInChild(definition.id, sessions, settings.gets)), source: 'bench/scale' };
       log(`[scale] ${row.store} · ${formatCount(sessions)} sessions: heap ${formatAmount(row.heapUsedMB)} MB, RSS ${formatAmount(row.rssMB)} MB, p99 get ${formatAmount(row.p99GetUs)} µs`);
       rows.push(row);
     }
@@ -52,11 +51,19 @@ async function measureInChild(storeId, sessions, gets) {
   return JSON.parse(stdout.trim().split('\n').at(-1));
 }
 
-/** The scale rows as one table, grouped by store. */
+/** The scale rows as one table, grouped by store, saying which harness measured each row. */
 export function renderScaleTable(rows) {
   const sorted = [...rows].sort((a, b) => a.store.localeCompare(b.store) || a.sessions - b.sessions);
   return renderMarkdownTable(
-    ['store', 'sessions', 'JS heap MB', 'RSS MB', 'p99 get µs'],
-    sorted.map((row) => [row.store, formatCount(row.sessions), formatAmount(row.heapUsedMB), formatAmount(row.rssMB), formatAmount(row.p99GetUs)]),
+    ['store', 'sessions', 'JS heap MB', 'RSS MB', 'p99 get µs', 'measured by'],
+    sorted.map((row) => [
+      row.store,
+      formatCount(row.sessions),
+      formatAmount(row.heapUsedMB),
+      formatAmount(row.rssMB),
+      formatAmount(row.p99GetUs),
+      row.source ?? '',
+    ]),
+    ['left', 'right', 'right', 'right', 'right', 'left'],
   );
 }
