@@ -108,8 +108,8 @@ const median = (values) => {
 };
 
 export async function run({ quick = false } = {}) {
-  const rounds = quick ? 3 : 9;
-  const time = quick ? 60 : 250;
+  const rounds = quick ? 3 : 15;
+  const time = quick ? 60 : 150;
   const out = [];
   for (const { group, baseline, contenders } of groups()) {
     const samples = new Map(contenders.map(([name]) => [name, []]));
