@@ -8,6 +8,9 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
+import { renderMicroGroup } from '../lib/micro.mjs';
+import { rotate } from '../lib/rounds.mjs';
+import { median } from '../lib/stats.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSessionIdCodec } = require('../../dist/session-id/codec.js');
@@ -101,12 +104,6 @@ async function measureOnce(fn, time) {
   return { hz: (1000 / meanMs) * BATCH, meanNs: (meanMs * 1e6) / BATCH };
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 export async function run({ quick = false } = {}) {
   const rounds = quick ? 3 : 15;
   const time = quick ? 60 : 150;
@@ -115,8 +112,7 @@ export async function run({ quick = false } = {}) {
     const samples = new Map(contenders.map(([name]) => [name, []]));
     for (let round = 0; round < rounds; round++) {
       // Every round runs each contender once, starting at a different one, so drift spreads evenly.
-      for (let k = 0; k < contenders.length; k++) {
-        const [name, fn] = contenders[(k + round) % contenders.length];
+      for (const [name, fn] of rotate(contenders, round)) {
         samples.get(name).push(await measureOnce(fn, time));
       }
     }
@@ -134,12 +130,5 @@ export async function run({ quick = false } = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const groupsOut = await run({ quick: process.argv.includes('--quick') });
-  for (const { group, baseline, results } of groupsOut) {
-    const base = results.find((r) => r.name === baseline);
-    console.log(`\n${group}`);
-    for (const r of results) {
-      console.log(`  ${r.name.padEnd(66)} ${(r.meanNs.toFixed(0) + ' ns').padStart(9)}  ${(r.hz / base.hz).toFixed(2).padStart(6)}x  (${r.rounds} rounds)`);
-    }
-  }
+  for (const group of await run({ quick: process.argv.includes('--quick') })) console.log(`\n${renderMicroGroup(group)}`);
 }
