@@ -23,6 +23,19 @@ export type ConditionalWrite = (
   options?: { ifLessThan?: boolean },
 ) => Promise<boolean>;
 
+/**
+ * lmdb's sync flags per durability setting. 'commit' omits the meta-page
+ * fsync (MDB_NOMETASYNC): LMDB documents that this keeps the database
+ * consistent and only lets a system crash undo the last commits; measured on
+ * ext4 it turns a 6 ms wait per sequential commit into ~0.2 ms. 'flush' keeps
+ * lmdb's full sync and the store also waits for the flush. 'none' never syncs.
+ */
+const LMDB_SYNC_FLAGS = {
+  commit: { noMetaSync: true },
+  flush: {},
+  none: { noSync: true, overlappingSync: false },
+} as const;
+
 export const DATABASE_NAMES = { data: 'session-data', expiry: 'session-expiry', meta: 'session-meta' } as const;
 
 /**
@@ -38,7 +51,7 @@ export function openLmdbEnvironment(options: ResolvedLmdbStoreOptions): LmdbEnvi
       path: options.path,
       maxDbs: 8,
       ...(options.mapSize !== undefined ? { mapSize: options.mapSize } : {}),
-      ...(options.durability === 'none' ? { noSync: true, overlappingSync: false } : {}),
+      ...LMDB_SYNC_FLAGS[options.durability],
     });
   } catch (err) {
     throw lmdbStoreError(

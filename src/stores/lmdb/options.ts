@@ -1,16 +1,21 @@
-/** How far a write must have gone before its callback (or promise) reports success. */
+/**
+ * How far a write must have gone before its callback (or promise) reports
+ * success. Every setting survives the process being killed (kill -9): a
+ * commit is in the OS's file cache before it is acknowledged. They differ in
+ * what an OS crash or power loss can do.
+ */
 export type LmdbDurability =
   /**
-   * Committed: visible to every thread and process and kept if the process is
-   * killed (kill -9). The fsync runs after the commit (lmdb's overlappingSync),
-   * so an OS crash or power loss can roll back the last moments, never corrupt.
+   * Committed: visible to every thread and process. The metadata fsync is
+   * skipped (lmdb's noMetaSync), so a system crash can roll back the last
+   * commits but never corrupts the database.
    */
   | 'commit'
-  /** Committed and fsynced: kept through power loss too, at the cost of one fsync wait per batch. */
+  /** Committed and fsynced: kept through power loss too, at the cost of waiting for the disk on every batch. */
   | 'flush'
   /**
-   * Committed without any fsync (lmdb's noSync): kept if the process dies, but an
-   * OS crash or power loss may lose or damage the database. For throwaway data.
+   * Committed without any fsync (lmdb's noSync): fastest, but an OS crash or
+   * power loss may lose or damage the database. For throwaway data.
    */
   | 'none';
 

@@ -1,0 +1,240 @@
+// bench/micro/lmdb-store.mjs — a session's store work per request (get, change a
+// field, set) on LmdbStore, against a naive LMDB store that commits each write
+// with putSync (baseline) and against memorystore (in-process, not shared, not
+// persistent: the price of sharing and persistence). Through the callback API
+// one request at a time and 32 in flight, and through the fast access the
+// middleware uses. Also: reads alone, and the three durability settings.
+// Imports the BUILT package: run `npm run build` first.
+//
+//   node bench/micro/lmdb-store.mjs [--quick]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Bench } from 'tinybench';
+import { runInterleaved } from '../lib/rounds.mjs';
+import { median } from '../lib/stats.mjs';
+
+const require = createRequire(import.meta.url);
+const session = require('../../dist/index.js');
+const { FAST_STORE } = require('../../dist/stores/fast-store.js');
+const { open } = require('lmdb');
+const expressSession = require('express-session');
+const MemoryStoreFactory = require('memorystore');
+
+/** Round trips per timed call, so tinybench's per-sample overhead stays small next to the work. */
+const BATCH = 32;
+const SESSIONS = 1000;
+const DAY = 86_400_000;
+
+const sidOf = (i) => `lb${i.toString(36)}`.padEnd(32, '_');
+const sessionOf = (i) => ({
+  cookie: { originalMaxAge: DAY, expires: new Date(Date.now() + DAY), secure: false, httpOnly: true, path: '/', sameSite: 'lax' },
+  user: { id: i, name: `user-${i}`, roles: ['reader'] },
+  views: i % 100,
+  cart: [{ sku: 'A-1', qty: 2 }],
+});
+
+const dirs = [];
+function tempDir() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wasm-session-bench-lmdb-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/**
+ * The obvious way to put sessions in LMDB: JSON values, and every write
+ * committed on the spot with putSync, blocking the thread for the commit.
+ */
+class NaiveLmdbStore extends session.Store {
+  constructor(dir) {
+    super();
+    this.db = open({ path: dir, encoding: 'json' });
+  }
+  get(sid, cb) {
+    const value = this.db.get(sid);
+    process.nextTick(cb, null, value && value.expires > Date.now() ? value.session : undefined);
+  }
+  set(sid, sess, cb) {
+    this.db.putSync(sid, { expires: new Date(sess.cookie.expires).getTime(), session: sess });
+    process.nextTick(cb, null);
+  }
+  destroy(sid, cb) {
+    this.db.removeSync(sid);
+    process.nextTick(cb, null);
+  }
+  close() {
+    return this.db.close();
+  }
+}
+
+const setAll = (store) =>
+  Promise.all(
+    Array.from({ length: SESSIONS }, (_, i) => new Promise((resolve, reject) => store.set(sidOf(i), sessionOf(i), (e) => (e ? reject(e) : resolve())))),
+  );
+
+async function createStores() {
+  const MemoryStoreLru = MemoryStoreFactory(expressSession);
+  const stores = {
+    naive: new NaiveLmdbStore(tempDir()),
+    memorystore: new MemoryStoreLru({ checkPeriod: DAY }),
+    lmdb: new session.LmdbStore({ path: tempDir() }),
+    lmdbFlush: new session.LmdbStore({ path: tempDir(), durability: 'flush' }),
+    lmdbNone: new session.LmdbStore({ path: tempDir(), durability: 'none' }),
+  };
+  for (const store of Object.values(stores)) await setAll(store);
+  return stores;
+}
+
+let cursor = 0;
+const nextSid = () => sidOf((cursor = (cursor + 1) % SESSIONS));
+
+/** One request's store work through callbacks: get, change a field, set. */
+const roundTrip = (store) =>
+  new Promise((resolve, reject) => {
+    const sid = nextSid();
+    store.get(sid, (err, sess) => {
+      if (err || !sess) return reject(err ?? new Error(`lost ${sid}`));
+      sess.views++;
+      store.set(sid, sess, (err2) => (err2 ? reject(err2) : resolve()));
+    });
+  });
+
+const sequential = (store) => async () => {
+  for (let i = 0; i < BATCH; i++) await roundTrip(store);
+};
+const concurrent = (store) => () => Promise.all(Array.from({ length: BATCH }, () => roundTrip(store)));
+
+/** What the middleware does with LmdbStore: read text, parse, serialise, write, answer once committed. */
+const fastRoundTrip = (fast) => {
+  const one = () => {
+    const sid = nextSid();
+    const sess = JSON.parse(fast.readJSON(sid));
+    sess.views++;
+    return fast.writeJSON(sid, JSON.stringify(sess), Date.parse(sess.cookie.expires));
+  };
+  return {
+    sequential: async () => {
+      for (let i = 0; i < BATCH; i++) await one();
+    },
+    concurrent: () => Promise.all(Array.from({ length: BATCH }, one)),
+  };
+}
+
+const reads = (store) => async () => {
+  for (let i = 0; i < BATCH; i++) {
+    await new Promise((resolve, reject) => store.get(nextSid(), (err, sess) => (err || !sess ? reject(err ?? new Error('lost')) : resolve())));
+  }
+};
+const fastReads = (fast) => () => {
+  for (let i = 0; i < BATCH; i++) if (fast.readJSON(nextSid()) === undefined) throw new Error('lost');
+};
+
+function groups(stores) {
+  const NAIVE = 'naive LMDB (putSync per write)';
+  const fast = fastRoundTrip(stores.lmdb[FAST_STORE]);
+  return [
+    {
+      group: 'LMDB get+set round trip, callback API, one at a time',
+      baseline: NAIVE,
+      contenders: [
+        [NAIVE, sequential(stores.naive)],
+        ['memorystore (one process only)', sequential(stores.memorystore)],
+        ['wasm-session LmdbStore', sequential(stores.lmdb)],
+      ],
+    },
+    {
+      group: `LMDB get+set round trip, callback API, ${BATCH} in flight`,
+      baseline: NAIVE,
+      contenders: [
+        [NAIVE, concurrent(stores.naive)],
+        ['memorystore (one process only)', concurrent(stores.memorystore)],
+        ['wasm-session LmdbStore', concurrent(stores.lmdb)],
+      ],
+    },
+    {
+      group: 'LMDB get+set round trip, fast access (as the middleware calls it)',
+      baseline: NAIVE,
+      contenders: [
+        [NAIVE, sequential(stores.naive)],
+        ['LmdbStore fast access, one at a time', fast.sequential],
+        [`LmdbStore fast access, ${BATCH} in flight`, fast.concurrent],
+      ],
+    },
+    {
+      group: 'LMDB get only (a fresh read snapshot each time)',
+      baseline: NAIVE,
+      contenders: [
+        [NAIVE, reads(stores.naive)],
+        ['memorystore (one process only)', reads(stores.memorystore)],
+        ['wasm-session LmdbStore, callback API', reads(stores.lmdb)],
+        ['wasm-session LmdbStore, fast access', fastReads(stores.lmdb[FAST_STORE])],
+      ],
+    },
+    {
+      group: `LmdbStore durability, get+set, ${BATCH} in flight`,
+      baseline: "durability 'commit' (default)",
+      contenders: [
+        ["durability 'commit' (default)", concurrent(stores.lmdb)],
+        ["durability 'flush'", concurrent(stores.lmdbFlush)],
+        ["durability 'none'", concurrent(stores.lmdbNone)],
+      ],
+    },
+  ];
+}
+
+async function measureOnce(fn, time) {
+  const bench = new Bench({ time, warmupTime: Math.min(50, time / 2), iterations: 5 });
+  bench.add('x', fn);
+  await bench.run();
+  const { result } = bench.tasks[0];
+  if (result.error) throw result.error;
+  const meanMs = result.latency.mean;
+  return { hz: (1000 / meanMs) * BATCH, meanNs: (meanMs * 1e6) / BATCH };
+}
+
+export async function run({ quick = false } = {}) {
+  const rounds = quick ? 3 : 7;
+  const time = quick ? 60 : 250;
+  const stores = await createStores();
+  const out = [];
+  try {
+    for (const { group, baseline, contenders } of groups(stores)) {
+      // Every round runs each contender once, starting at a different one, so drift spreads evenly.
+      const entrants = contenders.map(([id, fn]) => ({ id, fn }));
+      const samples = await runInterleaved({
+        rounds,
+        scenarios: [{ id: group }],
+        contenders: entrants,
+        measure: (entrant) => measureOnce(entrant.fn, time),
+      });
+      out.push({
+        group,
+        baseline,
+        results: entrants.map(({ id }) => {
+          const list = samples.get(group).get(id);
+          return { name: id, hz: median(list.map((s) => s.hz)), meanNs: median(list.map((s) => s.meanNs)), rounds: list.length };
+        }),
+      });
+    }
+  } finally {
+    stores.memorystore.stopInterval();
+    await Promise.all([stores.naive.close(), stores.lmdb.close(), stores.lmdbFlush.close(), stores.lmdbNone.close()]);
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const groupsOut = await run({ quick: process.argv.includes('--quick') });
+  for (const { group, baseline, results } of groupsOut) {
+    const base = results.find((r) => r.name === baseline);
+    console.log(`\n${group}`);
+    for (const r of results) {
+      console.log(
+        `  ${r.name.padEnd(48)} ${(r.hz.toFixed(0) + ' op/s').padStart(14)} ${(r.meanNs.toFixed(0) + ' ns').padStart(12)}  ${(r.hz / base.hz).toFixed(2).padStart(7)}x  (${r.rounds} rounds)`,
+      );
+    }
+  }
+}
