@@ -20,7 +20,6 @@ const FL_COUNT: u32 = 32;
 const PAGE: u32 = 65536;
 const ALL_BITS: u32 = 0xFFFFFFFF;
 const MIN_GROWTH: u32 = 256 << 10;
-const MAX_GROWTH: u32 = 16 << 20;
 
 const listHeads: usize = memory.data(FL_COUNT * SL_COUNT * 4);
 const slMaps: usize = memory.data(FL_COUNT * 4);
@@ -130,10 +129,11 @@ function grow(size: u32): u32 {
   if (needed < MIN_BLOCK) needed = MIN_BLOCK;
   const room: u32 = arenaLimit - arenaEnd;
   if (needed > room) return 0;
-  // Grow in proportion to the arena (bounded), so a million inserts take tens of grows, not thousands.
-  let step = (arenaEnd - arenaStart) >> 3;
+  // Double the arena (up to its limit): every memory.grow gives JS a new ArrayBuffer,
+  // which V8 may answer with a full GC, so a few large grows beat many small ones.
+  // Pages of a grow that nothing has written yet take no RSS.
+  let step = arenaEnd - arenaStart;
   if (step < MIN_GROWTH) step = MIN_GROWTH;
-  if (step > MAX_GROWTH) step = MAX_GROWTH;
   let add = needed > step ? needed : step;
   if (add > room) add = room;
   add &= ~7;
