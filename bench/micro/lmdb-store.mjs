@@ -7,6 +7,7 @@
 // Imports the BUILT package: run `npm run build` first.
 //
 //   node bench/micro/lmdb-store.mjs [--quick]
+//   node bench/micro/lmdb-store.mjs --sweep   # what a sweep pass costs the main thread
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -226,7 +227,45 @@ export async function run({ quick = false } = {}) {
   return out;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+/**
+ * The background sweep as the main thread feels it: `count` sessions, half of
+ * them expired, swept in one pass while the event loop's delay is sampled.
+ * The scan runs on the main thread in batches; the removals on lmdb's write thread.
+ */
+export async function measureSweep({ count = 100_000, batchSizes = [250, 1000, 4000] } = {}) {
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const out = [];
+  for (const sweepBatchSize of batchSizes) {
+    const dir = tempDir();
+    const store = new session.LmdbStore({ path: dir, sweepInterval: 0, sweepBatchSize });
+    const fast = store[FAST_STORE];
+    const now = Date.now();
+    for (let start = 0; start < count; start += 5000) {
+      const writes = [];
+      for (let i = start; i < Math.min(count, start + 5000); i++) writes.push(fast.writeJSON(sidOf(i), '{"cookie":{},"n":1}', i % 2 ? now - 1 : now + DAY));
+      await Promise.all(writes);
+    }
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    const started = process.hrtime.bigint();
+    const result = await store.sweep();
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    delay.disable();
+    out.push({ sweepBatchSize, ...result, ms, maxBlockMs: delay.max / 1e6, p99BlockMs: delay.percentile(99) / 1e6 });
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--sweep')) {
+  for (const r of await measureSweep()) {
+    console.log(
+      `sweepBatchSize ${String(r.sweepBatchSize).padStart(5)}: scanned ${r.scanned}, removed ${r.removed} in ${r.ms.toFixed(0)} ms; ` +
+        `event loop blocked at most ${r.maxBlockMs.toFixed(1)} ms (p99 ${r.p99BlockMs.toFixed(1)} ms)`,
+    );
+  }
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const groupsOut = await run({ quick: process.argv.includes('--quick') });
   for (const { group, baseline, results } of groupsOut) {
     const base = results.find((r) => r.name === baseline);
