@@ -3,7 +3,7 @@
  * past, removed by the background sweep without being read, and moved by
  * touch, which replaces the cookie and keeps the stored data.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FAST_STORE } from '../src/stores/fast-store';
 import { SWEEP_BUDGET } from '../src/stores/memory/sweeper';
 import { MemoryStore } from '../src/stores/memory-store';
@@ -31,13 +31,13 @@ function session(expires: Date | string | null, data: Record<string, unknown> = 
 describe('expiry', () => {
   it('never returns a session whose cookie has expired, given as a Date or as a stored ISO string', async () => {
     const store = fresh({ sweepInterval: 0 });
-    await done((cb) => store.set('date', session(new Date(Date.now() + 40)), cb));
-    await done((cb) => store.set('iso', session(new Date(Date.now() + 40).toISOString()), cb));
+    await done((cb) => store.set('date', session(new Date(Date.now() + 300)), cb));
+    await done((cb) => store.set('iso', session(new Date(Date.now() + 300).toISOString()), cb));
     await done((cb) => store.set('past', session(new Date(Date.now() - 1)), cb));
     expect(await get(store, 'date')).toBeDefined();
     expect(await get(store, 'iso')).toBeDefined();
     expect(await get(store, 'past')).toBeUndefined();
-    await sleep(60);
+    await sleep(350);
     expect(await get(store, 'date')).toBeUndefined();
     expect(await get(store, 'iso')).toBeUndefined();
     expect(store.stats().expirations).toBe(3);
@@ -50,18 +50,26 @@ describe('expiry', () => {
     expect(store[FAST_STORE].readJSON('browser')).toBe('{"cookie":{"expires":null},"v":1}');
   });
 
-  it('applies ttl to sessions without cookie expiry, counted from the last write or touch', async () => {
-    const store = fresh({ sweepInterval: 0, ttl: 80 });
-    const fast = store[FAST_STORE];
-    fast.writeJSON('t', '{"cookie":{"expires":null},"v":1}', NaN);
-    fast.writeJSON('cookie-wins', '{"cookie":{"expires":"x"},"v":1}', Date.now() + 10_000);
-    await sleep(50);
-    fast.touch('t', '{"cookie":{"expires":null},"v":1}', NaN);
-    await sleep(50);
-    expect(fast.readJSON('t')).toBeDefined(); // 100 ms since write, 50 since touch
-    await sleep(60);
-    expect(fast.readJSON('t')).toBeUndefined();
-    expect(fast.readJSON('cookie-wins')).toBeDefined();
+  it('applies ttl to sessions without cookie expiry, counted from the last write or touch', () => {
+    // The clock is faked (Date only), so a busy machine cannot stretch the intervals.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const start = Date.parse('2030-01-01T00:00:00Z');
+      vi.setSystemTime(start);
+      const store = fresh({ sweepInterval: 0, ttl: 80 });
+      const fast = store[FAST_STORE];
+      fast.writeJSON('t', '{"cookie":{"expires":null},"v":1}', NaN);
+      fast.writeJSON('cookie-wins', '{"cookie":{"expires":"x"},"v":1}', start + 10_000);
+      vi.setSystemTime(start + 50);
+      fast.touch('t', '{"cookie":{"expires":null},"v":1}', NaN); // now expires at start + 130
+      vi.setSystemTime(start + 129);
+      expect(fast.readJSON('t')).toBeDefined();
+      vi.setSystemTime(start + 130);
+      expect(fast.readJSON('t')).toBeUndefined();
+      expect(fast.readJSON('cookie-wins')).toBeDefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('sweeps expired sessions in the background without reads, one shard per tick', async () => {

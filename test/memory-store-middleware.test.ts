@@ -95,18 +95,18 @@ describe('the middleware with its default store', () => {
   });
 
   it('starts a new session once the stored one has expired', async () => {
-    const { app } = buildApp({ maxAge: 60 });
+    const { app } = buildApp({ maxAge: 1000 });
     const cookie = cookieOf(await request(app).get('/count'));
     await request(app).get('/count').set('Cookie', cookie!).expect(200, { views: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     await request(app).get('/count').set('Cookie', cookie!).expect(200, { views: 1 });
   });
 
   it('keeps a session touched by reads alive past its first expiry (the fast touch moves it)', async () => {
-    const { app } = buildApp({ maxAge: 300 });
+    const { app } = buildApp({ maxAge: 1000 });
     const cookie = cookieOf(await request(app).get('/count'));
     for (let i = 0; i < 4; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 120));
+      await new Promise((resolve) => setTimeout(resolve, 400));
       await request(app).get('/read').set('Cookie', cookie!).expect(200, { views: 1, name: null });
     }
   });
