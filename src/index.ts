@@ -13,14 +13,27 @@ import type { SessionData as BaseSessionData, SessionRequest, StoreCallback } fr
  * `Session`. The namespace holds the types and lets apps augment
  * `SessionData` by declaration merging.
  */
-function session(options?: session.SessionOptions): SessionMiddleware {
-  return createSessionMiddleware(options);
-}
+// The factory itself is exported (not a wrapper) so that depd's deprecation
+// warnings point at the app's own `session()` call, as express-session's do.
+const session: typeof createSessionMiddleware & {
+  readonly Store: StoreConstructor;
+  readonly MemoryStore: typeof MemoryStoreClass;
+  readonly LmdbStore: typeof LmdbStoreClass;
+  readonly Cookie: typeof CookieClass;
+  readonly Session: typeof SessionClass;
+} = Object.assign(createSessionMiddleware, {
+  Store: StoreBase,
+  MemoryStore: MemoryStoreClass,
+  LmdbStore: LmdbStoreClass,
+  Cookie: CookieClass,
+  Session: SessionClass,
+});
 
 declare namespace session {
   /** Augment to type your session data: `declare module 'wasm-session' { interface SessionData { views: number } }`. */
   interface SessionData extends BaseSessionData {}
   type SessionOptions = SessionOptionsType;
+  type Middleware = SessionMiddleware;
   type CookieOptions = CookieOptionsType;
   type Store = StoreInstance;
   type Cookie = CookieClass;
@@ -30,15 +43,6 @@ declare namespace session {
   type LmdbStoreOptions = LmdbStoreOptionsType;
   type SessionStoreCallback<T = void> = StoreCallback<T>;
   type Request = SessionRequest;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-namespace
-namespace session {
-  export const Store: StoreConstructor = StoreBase;
-  export const MemoryStore = MemoryStoreClass;
-  export const LmdbStore = LmdbStoreClass;
-  export const Cookie = CookieClass;
-  export const Session = SessionClass;
 }
 
 declare global {
