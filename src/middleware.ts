@@ -14,7 +14,6 @@ import type { SecretKey } from './session-id/secret';
 import { readSessionId } from './read-session-id';
 import { sessionInflaterFor, type SessionInflater, type Store } from './store';
 import { fastAccessOf, type FastStoreAccess } from './stores/fast-store';
-import { MemoryStore } from './stores/memory-store';
 import type { SessionRequest, StoredSession } from './types';
 
 // Created here so depd attributes the setup warnings to the code that called the factory.
@@ -46,13 +45,6 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
   if (resolved.deprecated.resave) deprecate('undefined resave option; provide resave option');
   if (resolved.deprecated.saveUninitialized) deprecate('undefined saveUninitialized option; provide saveUninitialized option');
   if (resolved.deprecated.secret) deprecate('req.secret; provide secret option');
-  if (process.env.NODE_ENV === 'production' && isDefaultMemoryStore(resolved.store)) {
-    console.warn(
-      'Warning: connect.session() MemoryStore is not\n' +
-        'designed for a production environment, as it will leak\n' +
-        'memory, and will not scale past a single process.',
-    );
-  }
 
   const ctx = createContext(resolved);
   const store = ctx.store;
@@ -170,10 +162,6 @@ function fastAccessIfUnmodified(store: Store): FastStoreAccess | undefined {
     else if (owner !== proto) return undefined;
   }
   return fast;
-}
-
-function isDefaultMemoryStore(store: Store): boolean {
-  return store instanceof MemoryStore;
 }
 
 function resolveCookieOptions(ctx: SessionContext, req: SessionRequest): CookieOptions {

@@ -2,7 +2,7 @@ import type { CookieOptions } from './cookie';
 import { invalidOption } from './errors';
 import { generateSessionId } from './genid';
 import type { SecretKey } from './session-id/secret';
-import type { Store } from './store';
+import type { SessionStoreLike, Store } from './store';
 import { MemoryStore } from './stores/memory-store';
 import type { SessionRequest } from './types';
 
@@ -18,7 +18,7 @@ export interface SessionOptions {
   resave?: boolean;
   rolling?: boolean;
   saveUninitialized?: boolean;
-  store?: Store;
+  store?: Store | SessionStoreLike;
   unset?: 'destroy' | 'keep';
 }
 
@@ -81,7 +81,8 @@ export function resolveOptions(options?: SessionOptions | null): ResolvedOptions
     saveUninitialized: opts.saveUninitialized === undefined ? true : Boolean(opts.saveUninitialized),
     secrets,
     secretArray,
-    store: opts.store || new MemoryStore(),
+    // The middleware gives every store the base methods it calls (generate; regenerate via the store's own class).
+    store: (opts.store as Store | undefined) || new MemoryStore(),
     unsetDestroy: unset === 'destroy',
     deprecated: {
       resave: opts.resave === undefined,

@@ -25,6 +25,20 @@ export interface Store extends EventEmitter {
   createSession(req: SessionRequest, session: StoredSession): Session;
 }
 
+/**
+ * What the `store` option accepts: any EventEmitter with get, set and
+ * destroy. Typed by shape and loosely, so a store written against
+ * express-session's own types (connect-redis with @types/express-session
+ * beside this package) is accepted as it is.
+ */
+export interface SessionStoreLike {
+  get(sid: string, callback: (err: any, session?: any) => void): void;
+  set(sid: string, session: any, callback?: (err?: any) => void): void;
+  destroy(sid: string, callback?: (err?: any) => void): void;
+  touch?(sid: string, session: any, callback?: (err?: any) => void): void;
+  on(event: string | symbol, listener: (...args: any[]) => void): unknown;
+}
+
 export interface StoreConstructor {
   new (): Store;
   (this: unknown): void;

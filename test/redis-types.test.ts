@@ -33,12 +33,9 @@ describe('TypeScript: connect-redis as the store', () => {
     expect(status).toBe(0);
   }, TSC_TIMEOUT);
 
-  // Fails today: with @types/express-session beside, RedisStore's `load`
-  // callback is typed `(err, session?: SessionData)` and this package's
-  // Store type wants `StoreCallback<Session | undefined>`, so
-  // `session({ store })` is rejected (TS2322). Flip to `it` once the store
-  // option's type accepts express-session-typed stores.
-  it.fails('compiles with express-session and @types/express-session installed beside', () => {
+  // With @types/express-session beside, RedisStore's methods are typed with
+  // express-session's SessionData; the `store` option accepts any store by shape.
+  it('compiles with express-session and @types/express-session installed beside', () => {
     const { status, output } = typecheck(packageRoot, path.relative(packageRoot, path.join(typesDir, 'beside-app.ts')));
     expect(output).toBe('');
     expect(status).toBe(0);
