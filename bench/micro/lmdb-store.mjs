@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
+import { renderMicroGroup } from '../lib/micro.mjs';
 import { runInterleaved } from '../lib/rounds.mjs';
 import { median } from '../lib/stats.mjs';
 
@@ -266,14 +267,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes(
     );
   }
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const groupsOut = await run({ quick: process.argv.includes('--quick') });
-  for (const { group, baseline, results } of groupsOut) {
-    const base = results.find((r) => r.name === baseline);
-    console.log(`\n${group}`);
-    for (const r of results) {
-      console.log(
-        `  ${r.name.padEnd(48)} ${(r.hz.toFixed(0) + ' op/s').padStart(14)} ${(r.meanNs.toFixed(0) + ' ns').padStart(12)}  ${(r.hz / base.hz).toFixed(2).padStart(7)}x  (${r.rounds} rounds)`,
-      );
-    }
-  }
+  for (const group of await run({ quick: process.argv.includes('--quick') })) console.log(`\n${renderMicroGroup(group)}`);
 }
