@@ -7,10 +7,10 @@ import cluster from 'node:cluster';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createBenchApp } from '../lib/app.mjs';
 import { contenderById } from '../lib/contenders.mjs';
+import { waitForMessage } from '../lib/ipc.mjs';
 import { scenarioById } from '../lib/scenarios.mjs';
-import { answerRunner, listen, ownStats } from './serve.mjs';
+import { answerParent, ownStats, serveContender } from './serve.mjs';
 
 const [workerCount, contenderId, scenarioId] = process.argv.slice(2);
 scenarioById(scenarioId);
@@ -33,18 +33,13 @@ async function runPrimary(count) {
     ports.push(new Promise((resolve) => worker.once('listening', (address) => resolve(address.port))));
   }
   const [port] = await Promise.all(ports);
-  const askWorker = (worker) =>
-    new Promise((resolve) => {
-      const onMessage = (message) => {
-        if (message?.type !== 'stats') return;
-        worker.off('message', onMessage);
-        resolve(message);
-      };
-      worker.on('message', onMessage);
-      worker.send({ type: 'stats' });
-    });
+  const askWorker = (worker) => {
+    const reply = waitForMessage(worker, 'stats');
+    worker.send({ type: 'stats' });
+    return reply;
+  };
 
-  answerRunner({
+  answerParent({
     async stats() {
       // The primary is counted too: it accepts every connection and hands it to a worker.
       const own = ownStats({ requests: 0 });
@@ -66,14 +61,6 @@ async function runPrimary(count) {
 }
 
 async function runWorker() {
-  const instance = contender.create({ lmdbDir: process.env.BENCH_LMDB_DIR });
-  const { server, counter } = await listen(createBenchApp(instance.middleware));
-  answerRunner({
-    stats: () => ownStats(counter),
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await instance.close();
-    },
-  });
+  // The primary learns the port from cluster's 'listening' event.
+  await serveContender(contender.create({ lmdbDir: process.env.BENCH_LMDB_DIR }));
 }

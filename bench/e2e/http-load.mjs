@@ -2,6 +2,7 @@
 // over IPC, and load it with autocannon from this process.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
+import { waitForMessage } from '../lib/ipc.mjs';
 import { requireFromRoot } from '../lib/packages.mjs';
 import { percentileOfSorted } from '../lib/stats.mjs';
 
@@ -82,17 +83,6 @@ export async function autocannonLoad(server, route, cookies, durationS) {
     requests: result.requests.total,
     errors: result.errors + result.timeouts + result.non2xx,
   };
-}
-
-function waitForMessage(child, type) {
-  return new Promise((resolve) => {
-    const onMessage = (message) => {
-      if (message?.type !== type) return;
-      child.off('message', onMessage);
-      resolve(message);
-    };
-    child.on('message', onMessage);
-  });
 }
 
 function timeout(ms, message) {

@@ -2,20 +2,33 @@
 // the cluster server: listen on 127.0.0.1 port 0, count requests, and answer
 // the runner's questions over the IPC channel.
 import { createServer } from 'node:http';
+import { createBenchApp } from '../lib/app.mjs';
 
-/** Listens on an ephemeral loopback port; resolves with the server, its port and a request counter. */
-export function listen(app) {
-  const server = createServer(app);
+/**
+ * Serves the shared app with one contender's middleware and answers
+ * { type: 'stats' } / { type: 'close' } from the parent process.
+ * @param {import('../lib/contenders.mjs').ContenderInstance} instance
+ * @returns {Promise<number>} the port
+ */
+export async function serveContender(instance) {
+  const server = createServer(createBenchApp(instance.middleware));
   const counter = { requests: 0 };
   server.on('request', () => {
     counter.requests++;
   });
-  // Connections stay open across autocannon runs; do not let them pin a closing server.
-  server.keepAliveTimeout = 5_000;
-  return new Promise((resolve, reject) => {
+  await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: server.address().port, counter }));
+    server.listen(0, '127.0.0.1', resolve);
   });
+  answerParent({
+    stats: () => ownStats(counter),
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await instance.close();
+    },
+  });
+  return server.address().port;
 }
 
 /** This process's CPU time so far (user + system, µs) and the requests it has served. */
@@ -24,8 +37,8 @@ export function ownStats(counter) {
   return { cpuUs: cpu.user + cpu.system, requests: counter.requests };
 }
 
-/** The runner sends { type: 'stats' } and { type: 'close' }; everything else is ignored. */
-export function answerRunner({ stats, close }) {
+/** The parent sends { type: 'stats' } and { type: 'close' }; everything else is ignored. */
+export function answerParent({ stats, close }) {
   process.on('message', async (message) => {
     if (message?.type === 'stats') process.send({ type: 'stats', ...(await stats()) });
     if (message?.type === 'close') {
@@ -33,6 +46,6 @@ export function answerRunner({ stats, close }) {
       process.exit(0);
     }
   });
-  // The runner died: do not linger as an orphan holding a port.
+  // The parent died: do not linger as an orphan holding a port.
   process.on('disconnect', () => process.exit(0));
 }

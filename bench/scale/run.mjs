@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { formatAmount, formatCount } from '../lib/format.mjs';
 import { renderMarkdownTable } from '../lib/markdown-table.mjs';
-import { STORES } from './stores.mjs';
+import { STORES } from '../lib/stores.mjs';
 
 const run = promisify(execFile);
 const MEMORY_SCALE = new URL('../memory-scale.mjs', import.meta.url);
