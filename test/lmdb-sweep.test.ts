@@ -82,6 +82,37 @@ describe('LmdbStore: sweeping expired sessions', () => {
     expect(await b.sweep()).toEqual({ scanned: 0, removed: 0 });
   });
 
+  it('a pass runs on a worker thread: it goes on while the main thread is blocked', async () => {
+    const dir = tempStorePath();
+    const store = newStore(dir, { sweepBatchSize: 50 });
+    const fast = (store as unknown as Record<symbol, { writeJSON(s: string, j: string, e: number): Promise<void> }>)[
+      Symbol.for('wasm-session.fast-store')
+    ];
+    for (let start = 0; start < 20_000; start += 5000) {
+      await Promise.all(Array.from({ length: 5000 }, (_, i) => fast.writeJSON(`e${start + i}`, '{"cookie":{}}', Date.now() - 1)));
+    }
+    const passing = store.sweep();
+    await sleep(100); // the lease is taken and the pass handed to the worker
+    const root = lmdb.open({ path: dir, maxDbs: 8 });
+    const expiry = root.openDB({ name: 'session-expiry', encoding: 'binary' });
+    const count = () => {
+      root.resetReadTxn();
+      return expiry.getKeysCount();
+    };
+    const atStart = count();
+    expect(atStart).toBeGreaterThan(0);
+    // Block this thread (no event-loop turn) until the count drops, for 10 s at most.
+    const blocker = new Int32Array(new SharedArrayBuffer(4));
+    let whileBlocked = atStart;
+    for (let waited = 0; waited < 10_000 && whileBlocked === atStart; waited += 50) {
+      Atomics.wait(blocker, 0, 0, 50);
+      whileBlocked = count();
+    }
+    expect(whileBlocked).toBeLessThan(atStart);
+    await root.close();
+    expect(await passing).toEqual({ scanned: 20_000, removed: 20_000 });
+  });
+
   it('of three processes sweeping the same path only one sweeps, and another takes over when it dies', async () => {
     const dir = tempStorePath();
     const interval = 100;

@@ -35,7 +35,7 @@ export class LmdbStore extends Store {
     this.options = resolved;
     this.env = env;
     this[FAST_STORE] = this.createFastAccess();
-    this.sweeper = new Sweeper(env, resolved.sweepInterval, resolved.sweepBatchSize, (result) => this.emit('sweep', result));
+    this.sweeper = new Sweeper(env, resolved, (result) => this.emit('sweep', result));
     if (resolved.sweepInterval > 0) this.sweeper.start();
   }
 

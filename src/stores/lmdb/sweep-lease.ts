@@ -22,13 +22,15 @@ export interface LeaseHolder {
  * never both win. A holder that dies simply lets the deadline pass.
  */
 export class SweepLease {
-  private readonly token = randomBytes(TOKEN_BYTES);
+  /** Identifies the holder; a sweep worker thread passes its store's token to act as that store. */
+  readonly token: Buffer;
+  readonly durationMs: number;
   private readonly env: LmdbEnvironment;
-  private readonly durationMs: number;
 
-  constructor(env: LmdbEnvironment, durationMs: number) {
+  constructor(env: LmdbEnvironment, durationMs: number, token: Uint8Array = randomBytes(TOKEN_BYTES)) {
     this.env = env;
     this.durationMs = durationMs;
+    this.token = Buffer.from(token);
   }
 
   holder(): LeaseHolder | undefined {
