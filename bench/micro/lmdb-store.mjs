@@ -243,8 +243,7 @@ export async function measureSweep({ count = 50_000, rounds = 3, sweepBatchSize 
   const ways = {
     'piscina worker (LmdbStore)': (store) => store.sweep(),
     'main thread (fallback)': async (store, dir) => {
-      const options = { path: dir, durability: 'commit', mapSize: undefined, ttl: DAY, sweepInterval: 0, sweepBatchSize };
-      const env = openLmdbEnvironment(options);
+      const env = openLmdbEnvironment({ path: dir, durability: 'commit', mapSize: undefined });
       try {
         return await sweepPass(env, new SweepLease(env, 5000), sweepBatchSize, () => false);
       } finally {

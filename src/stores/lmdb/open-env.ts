@@ -43,7 +43,10 @@ export const DATABASE_NAMES = { data: 'session-data', expiry: 'session-expiry', 
  * required here rather than at the top of the module so that apps which never
  * construct an LmdbStore never load its native addon.
  */
-export function openLmdbEnvironment(options: ResolvedLmdbStoreOptions): LmdbEnvironment {
+/** What opening needs from the options; a sweep worker thread gets just these. */
+export type EnvironmentOptions = Pick<ResolvedLmdbStoreOptions, 'path' | 'durability' | 'mapSize'>;
+
+export function openLmdbEnvironment(options: EnvironmentOptions): LmdbEnvironment {
   const lmdb = require('lmdb') as typeof import('lmdb');
   let root: RootDatabase;
   try {

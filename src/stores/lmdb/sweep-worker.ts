@@ -1,11 +1,10 @@
-import { openLmdbEnvironment } from './open-env';
-import type { ResolvedLmdbStoreOptions } from './options';
+import { openLmdbEnvironment, type EnvironmentOptions } from './open-env';
 import { SweepLease } from './sweep-lease';
 import { sweepPass, type LmdbSweepResult } from './sweep-pass';
 
 /** What the main thread sends: how to open the path, and the lease it already holds. */
 export interface SweepTask {
-  env: Pick<ResolvedLmdbStoreOptions, 'path' | 'durability' | 'mapSize'>;
+  env: EnvironmentOptions;
   batchSize: number;
   leaseMs: number;
   leaseToken: Uint8Array;
@@ -19,7 +18,7 @@ export interface SweepTask {
  * that sent it (same token) and closes its handle on the environment when done.
  */
 export default async function sweepOnWorker(task: SweepTask): Promise<LmdbSweepResult | null> {
-  const env = openLmdbEnvironment({ ...task.env, ttl: 1, sweepInterval: 0, sweepBatchSize: task.batchSize });
+  const env = openLmdbEnvironment(task.env);
   try {
     const lease = new SweepLease(env, task.leaseMs, task.leaseToken);
     return await sweepPass(env, lease, task.batchSize, () => Atomics.load(task.stop, 0) !== 0);
