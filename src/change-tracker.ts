@@ -1,77 +1,137 @@
 import type { Session } from './session';
 
 /**
- * The session's data without its cookie, as JSON: what decides whether a
- * session was modified or already saved. The cookie is left out because
- * touching it (a new expiry) is not a modification.
+ * Change detection compares the session's data without its cookie (touching
+ * the cookie is not a modification) as JSON text. That text is taken in its
+ * "after the cookie" form: for `{"cookie":{…},"views":2}` it is
+ * `,"views":2}`, and `}` for a session with no data. In that form it comes
+ * for free from JSON that exists anyway: the text our stores hand back at
+ * load, and the one stringify of the whole session at the end of the
+ * response, which is also what the store is given. Only a session whose
+ * cookie is not its first key takes the slower road through a copy.
  */
-export function dataJSON(sess: object): string {
-  const { cookie: _cookie, ...data } = sess as { cookie?: unknown };
-  return JSON.stringify(data);
-}
+
+const COOKIE_PREFIX = '{"cookie":';
 
 /**
- * The whole session as a store would serialise it, built from the data JSON
- * already computed for change detection so the session is stringified once.
+ * Where the middleware leaves a request's tracker, so that Session#save and
+ * Session#reload can report to it without wrapping methods on every session.
  */
-export function sessionJSON(sess: Session, data: string): string {
-  const cookie = sess.cookie;
-  if (cookie === undefined || cookie === null) return data;
-  const head = '{"cookie":' + JSON.stringify(cookie);
-  return data === '{}' ? head + '}' : head + ',' + data.slice(1);
+export const REQUEST_TRACKER: unique symbol = Symbol('wasm-session.tracker');
+
+export interface TrackedRequest {
+  [REQUEST_TRACKER]?: ChangeTracker;
+}
+
+/** The data part of a whole session's JSON, or undefined when the cookie is not its first key. */
+export function dataPartOf(json: string): string | undefined {
+  if (!json.startsWith(COOKIE_PREFIX)) return undefined;
+  const end = endOfValue(json, COOKIE_PREFIX.length);
+  return end < 0 ? undefined : json.slice(end);
+}
+
+/** The data part of any session-shaped object, by copying it without its cookie. */
+export function dataPartOfObject(sess: object): string {
+  const { cookie: _cookie, ...data } = sess as { cookie?: unknown };
+  const json = JSON.stringify(data);
+  return json === '{}' ? '}' : ',' + json.slice(1);
+}
+
+/** Index just past the JSON value starting at `i` (object, array, string or literal), or -1 if it never ends. */
+function endOfValue(json: string, i: number): number {
+  let depth = 0;
+  for (; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < json.length; i++) {
+        const d = json.charCodeAt(i);
+        if (d === 0x5c /* \ */) i++;
+        else if (d === 0x22) break;
+      }
+      if (depth === 0) return i + 1;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      depth++;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      if (--depth <= 0) return depth === 0 ? i + 1 : i;
+    } else if (c === 0x2c /* , */ && depth === 0) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+/** Whether a session has no own enumerable key but its cookie: a fresh one's data part is then `}`. */
+function hasOnlyCookie(sess: object): boolean {
+  for (const key in sess) if (key !== 'cookie' && Object.prototype.hasOwnProperty.call(sess, key)) return false;
+  return true;
 }
 
 /**
  * Remembers the session's data as loaded and as last saved, and answers the
- * middleware's questions about it. During the end of a response the current
- * data JSON is computed once and reused by every predicate.
+ * middleware's questions about it. Between freeze() and thaw() (the end of a
+ * response) the whole session's JSON is computed once and reused by every
+ * predicate, by the Set-Cookie decision and by the store write.
  */
 export class ChangeTracker {
-  originalId: string | undefined;
-  originalData: string | undefined;
-  savedData: string | undefined;
-  private frozen: { sess: Session; data: string } | undefined;
+  originalId: string | undefined = undefined;
+  originalData: string | undefined = undefined;
+  savedData: string | undefined = undefined;
+  /** The session whose explicit save() is remembered: the one loaded or generated for this request. */
+  tracked: Session | undefined = undefined;
+  private frozenSession: Session | undefined = undefined;
+  private frozenJSON = '';
+  private frozenData = '';
 
   /** Records a freshly generated session (never saved). */
   generated(sess: Session): void {
     this.originalId = sess.id;
-    this.originalData = dataJSON(sess);
+    this.originalData = hasOnlyCookie(sess) ? '}' : dataPartOfObject(sess);
     this.savedData = undefined;
+    this.tracked = sess;
   }
 
   /**
    * Records a session loaded from the store; `alreadySaved` when resave is
    * off. The baseline is the stored data itself, not the Session built from
    * it: a stored key the Session cannot take (`id`, `save`, …) then counts as
-   * a change, exactly as in express-session.
+   * a change, exactly as in express-session. `storedJSON` is the store's text
+   * when it gave one (our stores), which saves a stringify.
    */
-  loaded(id: string, stored: object, alreadySaved: boolean): void {
+  loaded(id: string, sess: Session, stored: object, storedJSON: string | undefined, alreadySaved: boolean): void {
     this.originalId = id;
-    this.originalData = dataJSON(stored);
+    this.originalData = (storedJSON !== undefined ? dataPartOf(storedJSON) : undefined) ?? dataPartOfObject(stored);
     if (alreadySaved) this.savedData = this.originalData;
+    this.tracked = sess;
   }
 
-  /** Records an explicit save. */
+  /** Records an explicit save of the tracked session (express-session wraps save for this). */
   saved(sess: Session): void {
-    this.savedData = this.current(sess);
+    if (sess === this.tracked) this.savedData = this.current(sess);
   }
 
-  /** The current data JSON, computed at most once between freeze() and thaw(). */
+  /** The current data part, computed at most once between freeze() and thaw(). */
   current(sess: Session): string {
-    const frozen = this.frozen;
-    if (frozen !== undefined && frozen.sess === sess) return frozen.data;
-    return dataJSON(sess);
+    if (sess === this.frozenSession) return this.frozenData;
+    return dataPartOf(JSON.stringify(sess)) ?? dataPartOfObject(sess);
   }
 
-  /** From now until thaw(), the session is taken as unchanging. */
-  freeze(sess: Session): string {
-    const data = dataJSON(sess);
-    this.frozen = { sess, data };
-    return data;
+  /** From now until thaw(), the session is taken as unchanging. Throws what JSON.stringify throws. */
+  freeze(sess: Session): void {
+    const json = JSON.stringify(sess);
+    this.frozenData = dataPartOf(json) ?? dataPartOfObject(sess);
+    this.frozenJSON = json;
+    this.frozenSession = sess;
+  }
+
+  /** The whole session's JSON as frozen: what our stores are given. */
+  get json(): string {
+    return this.frozenJSON;
   }
 
   thaw(): void {
-    this.frozen = undefined;
+    this.frozenSession = undefined;
+    this.frozenJSON = '';
+    this.frozenData = '';
   }
 
   isModified(sess: Session): boolean {

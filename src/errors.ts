@@ -9,7 +9,8 @@ export type SessionErrorCode =
   | 'ERR_SESSION_SECRET_REQUIRED'
   | 'ERR_SESSION_NOT_FOUND'
   | 'ERR_SESSION_STORE_NOT_ATTACHED'
-  | 'ERR_SESSION_SERIALIZE';
+  | 'ERR_SESSION_SERIALIZE'
+  | 'ERR_SESSION_CORRUPT';
 
 function withCode<E extends Error>(err: E, code: SessionErrorCode): E & { code: SessionErrorCode } {
   return Object.assign(err, { code });
@@ -42,4 +43,11 @@ export function storeNotAttached(): TypeError & { code: SessionErrorCode } {
 export function serializeFailed(cause: unknown): Error & { code: SessionErrorCode } {
   const reason = cause instanceof Error ? cause.message : String(cause);
   return withCode(new Error(`session data cannot be serialised: ${reason}`, { cause }), 'ERR_SESSION_SERIALIZE');
+}
+
+/** A store handed back text that is not a session's JSON; only this session is affected. */
+export function corruptSession(sid: string, cause: unknown): Error & { code: SessionErrorCode } {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  // The ID is a bearer credential: name only its first characters.
+  return withCode(new Error(`stored session ${sid.slice(0, 6)}… is not valid JSON: ${reason}`, { cause }), 'ERR_SESSION_CORRUPT');
 }

@@ -1,14 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import depd from 'depd';
 import parseUrl from 'parseurl';
-import { ChangeTracker } from './change-tracker';
+import { ChangeTracker, REQUEST_TRACKER, type TrackedRequest } from './change-tracker';
 import { Cookie, type CookieOptions } from './cookie';
 import { debug } from './debug';
-import { secretRequired } from './errors';
+import { corruptSession, secretRequired } from './errors';
 import { isSecure } from './is-secure';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
 import { finishResponse } from './response-finish';
-import { Session, TRACKED_SAVE } from './session';
+import { Session } from './session';
 import { createSessionIdCodec, type SessionIdCodec } from './session-id/codec';
 import type { SecretKey } from './session-id/secret';
 import { readSessionId } from './read-session-id';
@@ -68,9 +68,7 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
       return;
     }
 
-    const pathname = parseUrl.original(req)?.pathname || '/';
-    const cookieOptions = resolveCookieOptions(ctx, req);
-    if (pathname.indexOf(cookieOptions.path || '/') !== 0) {
+    if (!isUnderCookiePath(ctx, req)) {
       debug('pathname mismatch');
       next();
       return;
@@ -87,7 +85,8 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
     req.sessionID = cookieId as string;
 
     const tracker = new ChangeTracker();
-    finishResponse(ctx, req, res, next, { cookieId, codec, tracker });
+    (req as TrackedRequest)[REQUEST_TRACKER] = tracker;
+    finishResponse(ctx, req, res, next, cookieId, codec, tracker);
 
     if (!cookieId) {
       debug('no SID sent, generating session');
@@ -101,7 +100,7 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
     if (fast !== undefined) {
       try {
         const text = fast.readJSON(cookieId);
-        adoptLoaded(ctx, req, tracker, text === undefined ? undefined : (JSON.parse(text) as StoredSession));
+        adoptLoaded(ctx, req, tracker, text === undefined ? undefined : parseStored(cookieId, text), text);
       } catch (err) {
         next(err);
         return;
@@ -117,7 +116,7 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
         return;
       }
       try {
-        adoptLoaded(ctx, req, tracker, err ? undefined : sess || undefined);
+        adoptLoaded(ctx, req, tracker, err ? undefined : sess || undefined, undefined);
       } catch (e) {
         next(e);
         return;
@@ -162,6 +161,21 @@ function fastAccessIfUnmodified(store: Store): FastStoreAccess | undefined {
     else if (owner !== proto) return undefined;
   }
   return fast;
+}
+
+/**
+ * Whether the request's original path lies under the cookie's path; outside
+ * it there is no session. The default path '/' covers every URL that starts
+ * with '/', which spares parsing the URL on the common path.
+ */
+function isUnderCookiePath(ctx: SessionContext, req: SessionRequest): boolean {
+  const cookiePath = resolveCookieOptions(ctx, req).path || '/';
+  if (cookiePath === '/') {
+    const url = req.originalUrl || req.url;
+    if (url !== undefined && url.charCodeAt(0) === 0x2f /* / */) return true;
+  }
+  const pathname = parseUrl.original(req)?.pathname || '/';
+  return pathname.indexOf(cookiePath) === 0;
 }
 
 function resolveCookieOptions(ctx: SessionContext, req: SessionRequest): CookieOptions {
@@ -218,13 +232,30 @@ function generateSession(ctx: SessionContext, req: SessionRequest): void {
 
 function startNewSession(ctx: SessionContext, req: SessionRequest, tracker: ChangeTracker): void {
   generateSession(ctx, req);
-  const sess = req.session as Session;
-  tracker.generated(sess);
-  wrapMethods(req, sess, tracker);
+  tracker.generated(req.session as Session);
+}
+
+function parseStored(sid: string, text: string): StoredSession {
+  let stored: unknown;
+  try {
+    stored = JSON.parse(text);
+  } catch (err) {
+    throw corruptSession(sid, err);
+  }
+  if (stored === null || typeof stored !== 'object' || typeof (stored as StoredSession).cookie !== 'object') {
+    throw corruptSession(sid, new TypeError('not an object with a cookie'));
+  }
+  return stored as StoredSession;
 }
 
 /** Turns what the store returned into `req.session`, or starts a new session when nothing was found. */
-function adoptLoaded(ctx: SessionContext, req: SessionRequest, tracker: ChangeTracker, stored: StoredSession | undefined): void {
+function adoptLoaded(
+  ctx: SessionContext,
+  req: SessionRequest,
+  tracker: ChangeTracker,
+  stored: StoredSession | undefined,
+  storedJSON: string | undefined,
+): void {
   if (!stored) {
     debug('no session found');
     startNewSession(ctx, req, tracker);
@@ -232,34 +263,5 @@ function adoptLoaded(ctx: SessionContext, req: SessionRequest, tracker: ChangeTr
   }
   debug('session found');
   ctx.inflate(req, stored);
-  tracker.loaded(req.sessionID, stored, !ctx.resave);
-  wrapMethods(req, req.session as Session, tracker);
-}
-
-/**
- * Wraps `save` so an explicit save is remembered (no second save at the end),
- * and `reload` so the reloaded session is wrapped again.
- */
-function wrapMethods(req: SessionRequest, sess: Session, tracker: ChangeTracker): void {
-  const originalSave = sess.save;
-  const originalReload = sess.reload;
-  const save = function save(this: Session, ...args: Parameters<Session['save']>) {
-    debug('saving %s', this.id);
-    tracker.saved(this);
-    return originalSave.apply(this, args);
-  };
-  Object.defineProperty(save, TRACKED_SAVE, { value: true });
-  Object.defineProperty(sess, 'reload', {
-    configurable: true,
-    enumerable: false,
-    writable: true,
-    value: function reload(this: Session, callback: (err?: unknown) => void) {
-      debug('reloading %s', this.id);
-      return originalReload.call(this, (err?: unknown) => {
-        if (req.session && req.session !== this) wrapMethods(req, req.session, tracker);
-        callback(err);
-      });
-    },
-  });
-  Object.defineProperty(sess, 'save', { configurable: true, enumerable: false, writable: true, value: save });
+  tracker.loaded(req.sessionID, req.session as Session, stored, storedJSON, !ctx.resave);
 }

@@ -1,25 +1,25 @@
 import type { ServerResponse } from 'node:http';
 import onHeaders from 'on-headers';
-import { sessionJSON, type ChangeTracker } from './change-tracker';
+import type { ChangeTracker } from './change-tracker';
 import { debug } from './debug';
 import { serializeFailed } from './errors';
 import { isSecure } from './is-secure';
 import type { NextFunction, SessionContext } from './middleware';
-import { Session, TRACKED_SAVE } from './session';
+import { Session } from './session';
 import type { SessionIdCodec } from './session-id/codec';
 import { serializeSetCookie } from './set-cookie';
-import type { FastWriteResult } from './stores/fast-store';
+import type { FastStoreAccess, FastWriteResult } from './stores/fast-store';
 import type { SessionRequest } from './types';
 
-export interface RequestSessionState {
-  /** The ID the request's cookie carried, if it verified. */
-  cookieId: string | undefined;
-  codec: SessionIdCodec;
-  tracker: ChangeTracker;
-}
-
 type EndArgs = Parameters<ServerResponse['end']>;
+type OriginalEnd = (...args: EndArgs) => ServerResponse;
 type Done = (err?: unknown) => void;
+
+const RESPONSE_SESSION: unique symbol = Symbol('wasm-session.response');
+
+interface HookedResponse extends ServerResponse {
+  [RESPONSE_SESSION]: ResponseSession;
+}
 
 /**
  * Hooks the response so that, when the app ends it, the session is saved,
@@ -27,217 +27,257 @@ type Done = (err?: unknown) => void;
  * the headers go out, and the held final chunk is written once, after the
  * store has finished: the client cannot see the response before the session
  * it changed is stored, and the body goes to the socket in a single write.
+ *
+ * The hooks are shared functions that find their request's state on the
+ * response, so a request allocates one state object rather than a closure
+ * per rule.
  */
 export function finishResponse(
   ctx: SessionContext,
   req: SessionRequest,
   res: ServerResponse,
   next: NextFunction,
-  state: RequestSessionState,
+  cookieId: string | undefined,
+  codec: SessionIdCodec,
+  tracker: ChangeTracker,
 ): void {
-  const { tracker, cookieId } = state;
-  let touched = false;
+  const state = new ResponseSession(ctx, req, res, next, cookieId, codec, tracker);
+  (res as HookedResponse)[RESPONSE_SESSION] = state;
+  onHeaders(res, beforeHeaders);
+  res.end = endWithSession as ServerResponse['end'];
+}
 
-  const shouldSave = (sess: Session): boolean => {
+function beforeHeaders(this: ServerResponse): void {
+  (this as HookedResponse)[RESPONSE_SESSION].beforeHeaders();
+}
+
+function endWithSession(this: ServerResponse, ...args: EndArgs): ServerResponse {
+  return (this as HookedResponse)[RESPONSE_SESSION].end(args);
+}
+
+/** One request's session bookkeeping from the app's hand-over to the last byte. */
+class ResponseSession {
+  private touched = false;
+  private ended = false;
+  private endArgs: EndArgs | undefined = undefined;
+  private readonly originalEnd: OriginalEnd;
+
+  constructor(
+    private readonly ctx: SessionContext,
+    private readonly req: SessionRequest,
+    private readonly res: ServerResponse,
+    private readonly next: NextFunction,
+    /** The ID the request's cookie carried, if it verified. */
+    private readonly cookieId: string | undefined,
+    private readonly codec: SessionIdCodec,
+    private readonly tracker: ChangeTracker,
+  ) {
+    this.originalEnd = res.end as OriginalEnd;
+  }
+
+  // The rules, named as express-session names them.
+
+  private shouldSave(sess: Session): boolean {
+    const req = this.req;
     if (typeof req.sessionID !== 'string') {
       debug('session ignored because of bogus req.sessionID %o', req.sessionID);
       return false;
     }
-    return !ctx.saveUninitialized && tracker.savedData === undefined && cookieId !== req.sessionID
+    const tracker = this.tracker;
+    return !this.ctx.saveUninitialized && tracker.savedData === undefined && this.cookieId !== req.sessionID
       ? tracker.isModified(sess)
       : !tracker.isSaved(sess);
-  };
+  }
 
-  const shouldTouch = (sess: Session): boolean => {
+  private shouldTouch(sess: Session): boolean {
+    const req = this.req;
     if (typeof req.sessionID !== 'string') {
       debug('session ignored because of bogus req.sessionID %o', req.sessionID);
       return false;
     }
-    return cookieId === req.sessionID && !shouldSave(sess);
-  };
+    return this.cookieId === req.sessionID && !this.shouldSave(sess);
+  }
 
-  const shouldSetCookie = (sess: Session): boolean => {
+  private shouldSetCookie(sess: Session): boolean {
+    const req = this.req;
     if (typeof req.sessionID !== 'string') return false;
-    return cookieId !== req.sessionID
-      ? ctx.saveUninitialized || tracker.isModified(sess)
-      : ctx.rolling || (sess.cookie.expires != null && tracker.isModified(sess));
-  };
+    return this.cookieId !== req.sessionID
+      ? this.ctx.saveUninitialized || this.tracker.isModified(sess)
+      : this.ctx.rolling || (sess.cookie.expires != null && this.tracker.isModified(sess));
+  }
 
-  const shouldDestroy = (): boolean => Boolean(req.sessionID) && ctx.unsetDestroy && req.session == null;
+  private shouldDestroy(): boolean {
+    return Boolean(this.req.sessionID) && this.ctx.unsetDestroy && this.req.session == null;
+  }
 
-  onHeaders(res, () => {
-    const sess = req.session;
+  private touchOnce(sess: Session): void {
+    if (!this.touched) {
+      sess.touch();
+      this.touched = true;
+    }
+  }
+
+  /** As the headers go out: add Set-Cookie when the rules want it. */
+  beforeHeaders(): void {
+    const sess = this.req.session;
     if (!sess) {
       debug('no session');
       return;
     }
     let setCookie: boolean;
     try {
-      setCookie = shouldSetCookie(sess);
+      setCookie = this.shouldSetCookie(sess);
     } catch (err) {
-      // Unserialisable session data: no cookie; res.end reports the error (ERR_SESSION_SERIALIZE).
+      // Unserialisable session data: no cookie; end() reports the error (ERR_SESSION_SERIALIZE).
       debug('session data cannot be serialised: %s', (err as Error)?.message);
       return;
     }
     if (!setCookie) return;
-    if (sess.cookie.secure && !isSecure(req, ctx.proxy)) {
+    if (sess.cookie.secure && !isSecure(this.req, this.ctx.proxy)) {
       debug('not secured');
       return;
     }
-    if (!touched) {
-      sess.touch();
-      touched = true;
-    }
+    this.touchOnce(sess);
     try {
-      const header = serializeSetCookie(ctx.name, state.codec.sign(req.sessionID), sess.cookie.data);
+      const header = serializeSetCookie(this.ctx.name, this.codec.sign(this.req.sessionID), sess.cookie.data);
       debug('set-cookie %s', header);
-      appendSetCookie(res, header);
+      appendSetCookie(this.res, header);
     } catch (err) {
-      setImmediate(next, err);
+      setImmediate(this.next, err);
     }
-  });
+  }
 
-  const originalEnd = res.end as (...args: EndArgs) => ServerResponse;
-  let ended = false;
+  /** The app ended the response: write to the store if the rules want it, then send the held chunk. */
+  end(args: EndArgs): ServerResponse {
+    const res = this.res;
+    if (this.ended) return res;
+    this.ended = true;
+    this.endArgs = args;
 
-  res.end = function end(this: ServerResponse, ...args: EndArgs): ServerResponse {
-    if (ended) return this;
-    ended = true;
-
-    // After the store answered: report its error (as express-session, once the
-    // response is on its way) and send the held chunk. The data JSON computed
-    // below stays valid until then, so the Set-Cookie decision reuses it.
-    const finish: Done = (err) => {
-      if (err) setImmediate(next, err);
-      originalEnd.apply(res, args);
-      tracker.thaw();
-    };
-
-    if (shouldDestroy()) {
+    const ctx = this.ctx;
+    const req = this.req;
+    if (this.shouldDestroy()) {
       debug('destroying');
       const sid = req.sessionID;
       const fast = ctx.fast;
-      const destroyed: Done = (err) => {
-        if (!err) debug('destroyed');
-        finish(err);
-      };
-      if (fast) afterFastWrite(() => fast.destroy(sid), destroyed);
-      else afterCallbackWrite((cb) => ctx.store.destroy(sid, cb), destroyed);
-      return this;
+      if (fast) this.afterFastWrite(fast, 'destroy', sid, '', NaN, 'destroyed');
+      else this.afterCallbackWrite((cb) => ctx.store.destroy(sid, cb), 'destroyed');
+      return res;
     }
 
     const sess = req.session;
     if (!sess) {
       debug('no session');
-      return originalEnd.apply(res, args);
+      return this.originalEnd.apply(res, args);
     }
 
-    if (!touched) {
-      sess.touch();
-      touched = true;
-    }
-
-    let data: string;
+    this.touchOnce(sess);
+    const tracker = this.tracker;
     try {
-      data = tracker.freeze(sess);
+      tracker.freeze(sess);
     } catch (err) {
-      return failBeforeHeaders(res, originalEnd, args, next, serializeFailed(err));
+      return this.failBeforeHeaders(serializeFailed(err));
     }
 
-    if (shouldSave(sess)) {
+    if (this.shouldSave(sess)) {
       const fast = ctx.fast;
-      if (fast !== undefined && isPlainSave(sess)) {
+      if (fast !== undefined && sess.save === Session.prototype.save) {
         debug('saving %s', sess.id);
-        tracker.savedData = data;
-        const sid = req.sessionID;
-        afterFastWrite(() => fast.writeJSON(sid, sessionJSON(sess, data), expiryOf(sess)), finish);
+        tracker.savedData = tracker.current(sess);
+        this.afterFastWrite(fast, 'writeJSON', req.sessionID, tracker.json, expiryOf(sess), undefined);
       } else {
-        afterCallbackWrite((cb) => sess.save(cb), finish);
+        this.afterCallbackWrite((cb) => sess.save(cb), undefined);
       }
-      return this;
+      return res;
     }
 
-    if (ctx.storeImplementsTouch && shouldTouch(sess)) {
+    if (ctx.storeImplementsTouch && this.shouldTouch(sess)) {
       debug('touching');
-      const sid = req.sessionID;
       const fast = ctx.fast;
-      const touchedInStore: Done = (err) => {
-        if (!err) debug('touched');
-        finish(err);
-      };
-      if (fast) afterFastWrite(() => fast.touch(sid, sessionJSON(sess, data), expiryOf(sess)), touchedInStore);
-      else afterCallbackWrite((cb) => ctx.store.touch!(sid, sess, cb), touchedInStore);
-      return this;
+      if (fast) this.afterFastWrite(fast, 'touch', req.sessionID, tracker.json, expiryOf(sess), 'touched');
+      else this.afterCallbackWrite((cb) => ctx.store.touch!(req.sessionID, sess, cb), 'touched');
+      return res;
     }
 
-    const ret = originalEnd.apply(res, args);
+    const ret = this.originalEnd.apply(res, args);
     tracker.thaw();
     return ret;
-  } as ServerResponse['end'];
-}
+  }
 
-/** Whether the session's save is ours (not replaced by the app), so the store may be written directly. */
-function isPlainSave(sess: Session): boolean {
-  const save = sess.save as { [TRACKED_SAVE]?: true };
-  return save === Session.prototype.save || save[TRACKED_SAVE] === true;
+  /**
+   * After the store answered: report its error (as express-session does,
+   * once the response is on its way) and send the held chunk. The frozen
+   * session JSON stays valid until then, so the Set-Cookie decision reuses it.
+   */
+  private finish(err: unknown, doneMessage: string | undefined): void {
+    if (err) setImmediate(this.next, err);
+    else if (doneMessage !== undefined) debug(doneMessage);
+    this.originalEnd.apply(this.res, this.endArgs!);
+    this.tracker.thaw();
+  }
+
+  /** Runs one of our stores' fast writes: done at once when it returns nothing, when the promise settles otherwise. */
+  private afterFastWrite(
+    fast: FastStoreAccess,
+    operation: 'writeJSON' | 'touch' | 'destroy',
+    sid: string,
+    json: string,
+    expiresAt: number,
+    doneMessage: string | undefined,
+  ): void {
+    let result: FastWriteResult;
+    try {
+      result = operation === 'destroy' ? fast.destroy(sid) : fast[operation](sid, json, expiresAt);
+    } catch (err) {
+      this.finish(err, doneMessage);
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(
+        () => this.finish(undefined, doneMessage),
+        (err: unknown) => this.finish(err ?? new Error('store write failed'), doneMessage),
+      );
+    } else {
+      this.finish(undefined, doneMessage);
+    }
+  }
+
+  /**
+   * Runs a callback-style store write. A store that throws instead of calling
+   * back is reported like one that failed, so the response still goes out
+   * (express-session would let the throw escape `res.end` and leave the
+   * response hanging). The response is finished once even if a store calls back twice.
+   */
+  private afterCallbackWrite(write: (cb: Done) => void, doneMessage: string | undefined): void {
+    let called = false;
+    const once: Done = (err) => {
+      if (called) return;
+      called = true;
+      this.finish(err, doneMessage);
+    };
+    try {
+      write(once);
+    } catch (err) {
+      once(err);
+    }
+  }
+
+  /** A session that cannot be serialised fails the request before anything is sent, when that is still possible. */
+  private failBeforeHeaders(err: Error): ServerResponse {
+    const res = this.res;
+    if (!res.headersSent) {
+      res.end = this.originalEnd as ServerResponse['end'];
+      this.next(err);
+      return res;
+    }
+    setImmediate(this.next, err);
+    return this.originalEnd.apply(res, this.endArgs!);
+  }
 }
 
 function expiryOf(sess: Session): number {
   const expires = sess.cookie?.expires;
   return expires instanceof Date ? expires.getTime() : NaN;
-}
-
-/**
- * Runs one of our stores' fast writes and calls `done` when it is finished:
- * at once when it returned nothing, when the promise settles otherwise.
- */
-function afterFastWrite(write: () => FastWriteResult, done: Done): void {
-  let result: FastWriteResult;
-  try {
-    result = write();
-  } catch (err) {
-    done(err);
-    return;
-  }
-  if (result instanceof Promise) result.then(() => done(), done);
-  else done();
-}
-
-/**
- * Runs a callback-style store write. A store that throws instead of calling
- * back is reported like one that failed, so the response still goes out
- * (express-session would let the throw escape `res.end` and leave the
- * response hanging). `done` runs once even if a store calls back twice.
- */
-function afterCallbackWrite(write: (cb: Done) => void, done: Done): void {
-  let called = false;
-  const once: Done = (err) => {
-    if (called) return;
-    called = true;
-    done(err);
-  };
-  try {
-    write(once);
-  } catch (err) {
-    once(err);
-  }
-}
-
-/** A session that cannot be serialised fails the request before anything is sent, when that is still possible. */
-function failBeforeHeaders(
-  res: ServerResponse,
-  originalEnd: (...args: EndArgs) => ServerResponse,
-  args: EndArgs,
-  next: NextFunction,
-  err: Error,
-): ServerResponse {
-  if (!res.headersSent) {
-    res.end = originalEnd as ServerResponse['end'];
-    next(err);
-    return res;
-  }
-  setImmediate(next, err);
-  return originalEnd.apply(res, args);
 }
 
 function appendSetCookie(res: ServerResponse, cookie: string): void {

@@ -1,10 +1,9 @@
 import type { Cookie } from './cookie';
+import { REQUEST_TRACKER, type TrackedRequest } from './change-tracker';
+import { debug } from './debug';
 import { sessionNotFound } from './errors';
 import { sessionInflaterFor } from './store';
 import type { SessionRequest } from './types';
-
-/** Marks the middleware's wrapper of `save`, which the end-of-response fast path may bypass. */
-export const TRACKED_SAVE: unique symbol = Symbol('wasm-session.tracked-save');
 
 type Callback = (err?: unknown) => void;
 const noop: Callback = () => {};
@@ -41,19 +40,33 @@ export class Session {
     return this;
   }
 
+  /**
+   * Writes the session to the store now. For the session the middleware
+   * loaded or generated, the save is remembered, so the end of the response
+   * does not save the same data again.
+   */
   save(fn?: Callback): this {
+    const tracker = (this.req as TrackedRequest)[REQUEST_TRACKER];
+    if (tracker !== undefined) {
+      debug('saving %s', this.id);
+      tracker.saved(this);
+    }
     this.req.sessionStore.set(this.id, this, fn ?? noop);
     return this;
   }
 
   reload(fn: Callback): this {
     const req = this.req;
+    if ((req as TrackedRequest)[REQUEST_TRACKER] !== undefined) debug('reloading %s', this.id);
     const store = req.sessionStore;
     store.get(this.id, (err, sess) => {
       if (err) return fn(err);
       if (!sess) return fn(sessionNotFound());
       // Our Session and Cookie even when the store subclasses express-session's Store.
-      sessionInflaterFor(store)(req, sess);
+      const reloaded = sessionInflaterFor(store)(req, sess);
+      // The reloaded session takes over the tracking of the one it replaces.
+      const tracker = (req as TrackedRequest)[REQUEST_TRACKER];
+      if (tracker !== undefined && tracker.tracked === this) tracker.tracked = reloaded;
       fn();
     });
     return this;
