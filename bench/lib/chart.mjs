@@ -29,15 +29,10 @@ export function renderResultsChart({ title, subtitle, loadSections, microGroups 
         label: group.group,
         bars: ratiosToBaseline(group)
           .filter((result) => result.name !== group.baseline)
-          .map((result) => ({ series: microSeries(result.name), label: result.name, value: result.ratio })),
+          .map((result) => ({ series: 'micro benchmark', label: result.name, value: result.ratio })),
       })),
     });
   }
   return renderRatioChart({ title, subtitle, reference: { value: 1, label: 'baseline = 1.00x' }, panels });
 }
 
-// Our implementations are named "wasm-session …" by the micro files; colour
-// them apart from the other libraries measured beside them.
-function microSeries(name) {
-  return /^wasm-session\b/i.test(name) ? 'micro: wasm-session' : 'micro: other library';
-}

@@ -54,7 +54,8 @@ export function renderRatioChart(chart) {
     for (const group of panel.groups) {
       const barsNamed = group.bars.some((bar) => bar.label !== undefined);
       if (barsNamed) {
-        parts.push(text(plotLeft - 10, y + 12, group.label, { size: 12, weight: 'bold', anchor: 'end' }));
+        // Left-aligned: a long heading runs over the empty plot row instead of off the left edge.
+        parts.push(text(20, y + 12, group.label, { size: 12, weight: 'bold' }));
         y += HEADER_HEIGHT;
       } else {
         const groupHeight = group.bars.length * (BAR_HEIGHT + BAR_GAP) - BAR_GAP;
@@ -106,7 +107,8 @@ function labelColumnWidth(panels) {
   let widest = 0;
   for (const panel of panels) {
     for (const group of panel.groups) {
-      widest = Math.max(widest, group.label.length * CHAR_WIDTH[12]);
+      const barsNamed = group.bars.some((bar) => bar.label !== undefined);
+      if (!barsNamed) widest = Math.max(widest, group.label.length * CHAR_WIDTH[12]);
       for (const bar of group.bars) if (bar.label !== undefined) widest = Math.max(widest, bar.label.length * CHAR_WIDTH[11]);
     }
   }
