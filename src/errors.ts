@@ -10,7 +10,8 @@ export type SessionErrorCode =
   | 'ERR_SESSION_NOT_FOUND'
   | 'ERR_SESSION_STORE_NOT_ATTACHED'
   | 'ERR_SESSION_SERIALIZE'
-  | 'ERR_SESSION_CORRUPT';
+  | 'ERR_SESSION_CORRUPT'
+  | 'ERR_SESSION_STORE_TIMEOUT';
 
 function withCode<E extends Error>(err: E, code: SessionErrorCode): E & { code: SessionErrorCode } {
   return Object.assign(err, { code });
@@ -50,4 +51,12 @@ export function corruptSession(sid: string, cause: unknown): Error & { code: Ses
   const reason = cause instanceof Error ? cause.message : String(cause);
   // The ID is a bearer credential: name only its first characters.
   return withCode(new Error(`stored session ${sid.slice(0, 6)}… is not valid JSON: ${reason}`, { cause }), 'ERR_SESSION_CORRUPT');
+}
+
+/**
+ * The store did not answer within the `storeTimeout` option (an addition of
+ * this package). Its late answer, if any, is ignored.
+ */
+export function storeTimedOut(operation: string, timeoutMs: number): Error & { code: SessionErrorCode } {
+  return withCode(new Error(`session store did not answer ${operation} within ${timeoutMs} ms`), 'ERR_SESSION_STORE_TIMEOUT');
 }

@@ -13,6 +13,7 @@ import { createSessionIdCodec, type SessionIdCodec } from './session-id/codec';
 import type { SecretKey } from './session-id/secret';
 import { readSessionId } from './read-session-id';
 import { sessionInflaterFor, type SessionInflater, type Store } from './store';
+import { StoreCall } from './store-timeout';
 import { fastAccessOf, type FastStoreAccess } from './stores/fast-store';
 import type { SessionRequest, StoredSession } from './types';
 
@@ -109,20 +110,22 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
       return;
     }
 
-    store.get(cookieId, (err, sess) => {
+    // Guarded: one answer only (a store calling back twice must not run the app twice), within storeTimeout.
+    const load = new StoreCall('get', ctx.storeTimeout, (err, sess) => {
       if (err && (err as { code?: unknown }).code !== 'ENOENT') {
         debug('error %j', err);
         next(err);
         return;
       }
       try {
-        adoptLoaded(ctx, req, tracker, err ? undefined : sess || undefined, undefined);
+        adoptLoaded(ctx, req, tracker, err ? undefined : (sess as StoredSession | null | undefined) || undefined, undefined);
       } catch (e) {
         next(e);
         return;
       }
       next();
     });
+    load.run((answer) => store.get(cookieId, answer));
   };
 }
 

@@ -20,6 +20,13 @@ export interface SessionOptions {
   saveUninitialized?: boolean;
   store?: Store | SessionStoreLike;
   unset?: 'destroy' | 'keep';
+  /**
+   * Not in express-session: milliseconds the middleware waits for the store
+   * (get when loading, set/touch/destroy at the end of the response) before
+   * the request gets `next(err)` with code ERR_SESSION_STORE_TIMEOUT. A late
+   * answer is then ignored. Off (0) by default, as in express-session.
+   */
+  storeTimeout?: number;
 }
 
 /** The options after validation, every field filled. */
@@ -41,9 +48,14 @@ export interface ResolvedOptions {
   secretArray: SecretKey[] | undefined;
   store: Store;
   unsetDestroy: boolean;
+  /** 0 when off. */
+  storeTimeout: number;
   /** Which of express-session's setup deprecations apply (the middleware prints them). */
   deprecated: { resave: boolean; saveUninitialized: boolean; secret: boolean };
 }
+
+/** The longest delay setTimeout honours; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Validates options once at setup, throwing express-session's TypeErrors
@@ -62,6 +74,11 @@ export function resolveOptions(options?: SessionOptions | null): ResolvedOptions
   const unset = opts.unset;
   if (unset && unset !== 'destroy' && unset !== 'keep') {
     throw invalidOption('unset option must be "destroy" or "keep"');
+  }
+
+  const storeTimeout = opts.storeTimeout ?? 0;
+  if (typeof storeTimeout !== 'number' || !(storeTimeout >= 0) || !Number.isFinite(storeTimeout) || storeTimeout > MAX_TIMER_MS) {
+    throw invalidOption('storeTimeout option must be a number of milliseconds from 0 (off) to 2147483647');
   }
 
   const secret = opts.secret;
@@ -84,6 +101,7 @@ export function resolveOptions(options?: SessionOptions | null): ResolvedOptions
     // The middleware gives every store the base methods it calls (generate; regenerate via the store's own class).
     store: (opts.store as Store | undefined) || new MemoryStore(),
     unsetDestroy: unset === 'destroy',
+    storeTimeout,
     deprecated: {
       resave: opts.resave === undefined,
       saveUninitialized: opts.saveUninitialized === undefined,

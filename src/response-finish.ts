@@ -8,6 +8,7 @@ import type { NextFunction, SessionContext } from './middleware';
 import { Session } from './session';
 import type { SessionIdCodec } from './session-id/codec';
 import { serializeSetCookie } from './set-cookie';
+import { StoreCall, type StoreOperation } from './store-timeout';
 import type { FastStoreAccess, FastWriteResult } from './stores/fast-store';
 import type { SessionRequest } from './types';
 
@@ -161,7 +162,7 @@ class ResponseSession {
       const sid = req.sessionID;
       const fast = ctx.fast;
       if (fast) this.afterFastWrite(fast, 'destroy', sid, '', NaN, 'destroyed');
-      else this.afterCallbackWrite((cb) => ctx.store.destroy(sid, cb), 'destroyed');
+      else this.afterCallbackWrite('destroy', (cb) => ctx.store.destroy(sid, cb), 'destroyed');
       return res;
     }
 
@@ -186,7 +187,7 @@ class ResponseSession {
         tracker.savedData = tracker.current(sess);
         this.afterFastWrite(fast, 'writeJSON', req.sessionID, tracker.json, expiryOf(sess), undefined);
       } else {
-        this.afterCallbackWrite((cb) => sess.save(cb), undefined);
+        this.afterCallbackWrite('set', (cb) => sess.save(cb), undefined);
       }
       return res;
     }
@@ -195,7 +196,7 @@ class ResponseSession {
       debug('touching');
       const fast = ctx.fast;
       if (fast) this.afterFastWrite(fast, 'touch', req.sessionID, tracker.json, expiryOf(sess), 'touched');
-      else this.afterCallbackWrite((cb) => ctx.store.touch!(req.sessionID, sess, cb), 'touched');
+      else this.afterCallbackWrite('touch', (cb) => ctx.store.touch!(req.sessionID, sess, cb), 'touched');
       return res;
     }
 
@@ -233,9 +234,12 @@ class ResponseSession {
       return;
     }
     if (result instanceof Promise) {
+      const write = new StoreCall(operation === 'writeJSON' ? 'set' : operation, this.ctx.storeTimeout, (err) =>
+        this.finish(err, doneMessage),
+      );
       result.then(
-        () => this.finish(undefined, doneMessage),
-        (err: unknown) => this.finish(err ?? new Error('store write failed'), doneMessage),
+        () => write.answer(),
+        (err: unknown) => write.answer(err ?? new Error('store write failed')),
       );
     } else {
       this.finish(undefined, doneMessage);
@@ -246,20 +250,11 @@ class ResponseSession {
    * Runs a callback-style store write. A store that throws instead of calling
    * back is reported like one that failed, so the response still goes out
    * (express-session would let the throw escape `res.end` and leave the
-   * response hanging). The response is finished once even if a store calls back twice.
+   * response hanging). The response is finished once even if a store calls
+   * back twice, and within the storeTimeout option when one is set.
    */
-  private afterCallbackWrite(write: (cb: Done) => void, doneMessage: string | undefined): void {
-    let called = false;
-    const once: Done = (err) => {
-      if (called) return;
-      called = true;
-      this.finish(err, doneMessage);
-    };
-    try {
-      write(once);
-    } catch (err) {
-      once(err);
-    }
+  private afterCallbackWrite(operation: StoreOperation, write: (cb: Done) => void, doneMessage: string | undefined): void {
+    new StoreCall(operation, this.ctx.storeTimeout, (err) => this.finish(err, doneMessage)).run(write);
   }
 
   /** A session that cannot be serialised fails the request before anything is sent, when that is still possible. */
