@@ -1,7 +1,7 @@
 // HMAC-SHA256 (RFC 2104) with the key folded in ahead of time: the states
 // after absorbing key^ipad and key^opad are kept per secret, so signing a
 // short message costs two compressions.
-import { sha256Compress, sha256CopyState, sha256Digest, sha256Finish, sha256Init } from './sha256';
+import { sha256Compress, sha256CopyState, sha256Digest, sha256Finish, sha256FinishWords32, sha256Init } from './sha256';
 
 /** Bytes of one precomputed key: inner state then outer state. */
 export const HMAC_KEY_STATE_BYTES: usize = 64;
@@ -9,7 +9,7 @@ export const HMAC_KEY_STATE_BYTES: usize = 64;
 const KEY_BLOCK: usize = memory.data(64, 16);
 const PAD_BLOCK: usize = memory.data(64, 16);
 const WORK_STATE: usize = memory.data(32, 16);
-const INNER_DIGEST: usize = memory.data(32, 16);
+const OUTER_STATE: usize = memory.data(32, 16);
 
 /** Precomputes the inner and outer states of `key` (`keyLen` bytes) into `keyState`. */
 export function hmacPrepareKey(keyState: usize, key: usize, keyLen: usize): void {
@@ -39,9 +39,28 @@ function padInto(pad: u32): void {
 /** HMAC-SHA256 of `len` bytes at `data` under a prepared key; the 32-byte MAC goes to `out`. */
 export function hmacSha256(keyState: usize, data: usize, len: usize, out: usize): void {
   sha256CopyState(WORK_STATE, keyState);
-  sha256Finish(WORK_STATE, 64, data, len);
-  sha256Digest(WORK_STATE, INNER_DIGEST);
-  sha256CopyState(WORK_STATE, keyState + 32);
-  sha256Finish(WORK_STATE, 64, INNER_DIGEST, 32);
-  sha256Digest(WORK_STATE, out);
+  if (len == 32) {
+    // Default session IDs are 32 characters: the inner message is one
+    // padded block, written straight from the ID's bytes.
+    sha256FinishWords32(
+      WORK_STATE,
+      wordAt(data, 0), wordAt(data, 4), wordAt(data, 8), wordAt(data, 12),
+      wordAt(data, 16), wordAt(data, 20), wordAt(data, 24), wordAt(data, 28),
+    );
+  } else {
+    sha256Finish(WORK_STATE, 64, data, len);
+  }
+  // The inner digest's words are the outer message's words: no bytes in between.
+  const inner = WORK_STATE;
+  sha256CopyState(OUTER_STATE, keyState + 32);
+  sha256FinishWords32(
+    OUTER_STATE,
+    load<u32>(inner, 0), load<u32>(inner, 4), load<u32>(inner, 8), load<u32>(inner, 12),
+    load<u32>(inner, 16), load<u32>(inner, 20), load<u32>(inner, 24), load<u32>(inner, 28),
+  );
+  sha256Digest(OUTER_STATE, out);
+}
+
+@inline function wordAt(data: usize, offset: usize): u32 {
+  return bswap<u32>(load<u32>(data + offset));
 }
