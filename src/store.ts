@@ -90,12 +90,25 @@ Store.prototype.createSession = function createSession(this: Store, req: Session
 export function inflateSession(req: SessionRequest, sess: StoredSession): Session {
   const expires = sess.cookie.expires;
   const originalMaxAge = sess.cookie.originalMaxAge;
-  sess.cookie = new Cookie(sess.cookie);
+  sess.cookie = new Cookie(withoutOwnProto(sess.cookie));
   if (typeof expires === 'string') sess.cookie.expires = new Date(expires);
   sess.cookie.originalMaxAge = originalMaxAge;
   const session = new Session(req, sess);
   req.session = session;
   return session;
+}
+
+/**
+ * Stored cookie data without an own `__proto__` key. JSON.parse makes such a
+ * key an ordinary property, and Cookie copies keys by assignment, which would
+ * swap the Cookie's prototype for attacker data (express-session does so) and
+ * leave a cookie without its getters. Other keys are data, as in the reference.
+ */
+function withoutOwnProto(cookie: Record<string, any>): Record<string, any> {
+  if (!Object.prototype.hasOwnProperty.call(cookie, '__proto__')) return cookie;
+  const copy: Record<string, any> = {};
+  for (const key of Object.keys(cookie)) if (key !== '__proto__') copy[key] = cookie[key];
+  return copy;
 }
 
 export type SessionInflater = (req: SessionRequest, sess: StoredSession) => Session;
