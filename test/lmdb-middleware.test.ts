@@ -77,12 +77,20 @@ describe.each([
   it('login regenerates the ID, logout destroys the session', async () => {
     const store = newStore();
     const agent = request.agent(appWith(factory, store));
+    // express-session sends a redirect's headers before its store write has
+    // called back (it holds back only the body's last byte) and supertest
+    // follows a redirect on the headers, so with the reference the next
+    // request could overtake the write: it is asked for once the response
+    // has ended. Our middleware holds the whole response, so the redirect is
+    // followed at once.
+    const followRedirect = (path: string) =>
+      factory === session ? agent.get(path).redirects(1) : agent.get(path).then(() => agent.get('/read'));
     const anonymous = await agent.get('/inc');
-    const login = await agent.get('/login').redirects(1);
+    const login = await followRedirect('/login');
     expect(login.body.user).toBe('ann');
     expect(login.body.id).not.toBe(anonymous.body.id);
     await expect(call((cb) => store.get(anonymous.body.id, cb))).resolves.toBeUndefined();
-    const logout = await agent.get('/logout').redirects(1);
+    const logout = await followRedirect('/logout');
     expect(logout.body.user).toBeNull();
     await expect(call((cb) => store.get(login.body.id, cb))).resolves.toBeUndefined();
   });

@@ -2,7 +2,8 @@ import { Store } from '../store';
 import type { StoreCallback, StoredSession } from '../types';
 import { FAST_STORE, type FastStoreAccess } from './fast-store';
 import { storeClosed } from './lmdb/errors';
-import { openLmdbEnvironment, conditionalWrite, type LmdbEnvironment } from './lmdb/open-env';
+import { GroupCommit } from './lmdb/group-commit';
+import { openLmdbEnvironment, type LmdbEnvironment } from './lmdb/open-env';
 import { resolveLmdbStoreOptions, type LmdbStoreOptions, type ResolvedLmdbStoreOptions } from './lmdb/options';
 import { decodeExpiry, encodeExpiry, expiryOrThrow, isStorableSid, parseSession, sessionTextOrThrow, sidOrThrow } from './lmdb/record';
 import { Sweeper, type LmdbSweepResult } from './lmdb/sweeper';
@@ -25,6 +26,7 @@ export class LmdbStore extends Store {
   readonly [FAST_STORE]: FastStoreAccess;
   private readonly options: ResolvedLmdbStoreOptions;
   private readonly env: LmdbEnvironment;
+  private readonly writes: GroupCommit;
   private readonly sweeper: Sweeper;
   private closing: Promise<void> | undefined;
 
@@ -34,6 +36,7 @@ export class LmdbStore extends Store {
     const env = openLmdbEnvironment(resolved);
     this.options = resolved;
     this.env = env;
+    this.writes = new GroupCommit(env, acknowledgement(env, resolved.durability));
     this[FAST_STORE] = this.createFastAccess();
     this.sweeper = new Sweeper(env, resolved, (result) => this.emit('sweep', result));
     if (resolved.sweepInterval > 0) this.sweeper.start();
@@ -110,6 +113,8 @@ export class LmdbStore extends Store {
       return;
     }
     const { root, data, expiry } = this.env;
+    // Writes queued before the clear are handed to lmdb first, so the clear removes them too.
+    void this.writes.sendNow();
     settle(
       root.transaction(() => {
         expiry.clearSync();
@@ -136,6 +141,7 @@ export class LmdbStore extends Store {
       const sweeper = this.sweeper;
       this.closing = (async () => {
         await sweeper.stop();
+        await this.writes.sendNow().catch(() => undefined);
         await this.env.root.close();
       })();
     }
@@ -149,15 +155,11 @@ export class LmdbStore extends Store {
    * to every other process.
    */
   private createFastAccess(): FastStoreAccess {
-    const { root, data, expiry, ifExists } = this.env;
-    const { ttl, durability } = this.options;
-    const touchIfPresent = conditionalWrite(data);
+    const { root, data, expiry } = this.env;
+    const { ttl } = this.options;
+    const writes = this.writes;
     const isClosed = (): boolean => this.closing !== undefined;
     const expiryFor = (expiresAt: number): Buffer => encodeExpiry(Number.isNaN(expiresAt) ? Date.now() + ttl : expiresAt);
-    const acknowledged =
-      durability === 'flush'
-        ? (commit: Promise<boolean>): Promise<void> => commit.then(() => root.flushed as unknown as Promise<void>)
-        : (commit: Promise<boolean>): Promise<void> => commit as unknown as Promise<void>;
 
     return {
       readJSON(sid) {
@@ -175,14 +177,7 @@ export class LmdbStore extends Store {
       writeJSON(sid, json, expiresAt) {
         if (isClosed()) return Promise.reject(storeClosed());
         try {
-          sidOrThrow(sid);
-          const stamp = expiryFor(expiresAt);
-          return acknowledged(
-            root.batch(() => {
-              data.put(sid, json);
-              expiry.put(sid, stamp);
-            }),
-          );
+          return writes.write(sidOrThrow(sid), json, expiryFor(expiresAt));
         } catch (err) {
           return Promise.reject(err);
         }
@@ -193,18 +188,12 @@ export class LmdbStore extends Store {
         // Only the 8-byte expiry is rewritten, and only while the session
         // exists, so a touch racing a destroy in another process cannot
         // resurrect it, nor overwrite newer data with what this request read.
-        const stamp = expiryFor(expiresAt);
-        return acknowledged(touchIfPresent(sid, ifExists, () => expiry.put(sid, stamp)));
+        return writes.touch(sid, expiryFor(expiresAt));
       },
       destroy(sid) {
         if (isClosed()) return Promise.reject(storeClosed());
         if (!isStorableSid(sid)) return undefined;
-        return acknowledged(
-          root.batch(() => {
-            expiry.remove(sid);
-            data.remove(sid);
-          }),
-        );
+        return writes.destroy(sid);
       },
     };
   }
@@ -230,6 +219,14 @@ export class LmdbStore extends Store {
     }
     process.nextTick(callback, null, out);
   }
+}
+
+/** When a commit counts as acknowledged: 'flush' also waits for lmdb's flush to disk. */
+function acknowledgement(env: LmdbEnvironment, durability: ResolvedLmdbStoreOptions['durability']) {
+  const { root } = env;
+  return durability === 'flush'
+    ? (commit: Promise<unknown>): Promise<void> => commit.then(() => root.flushed as unknown as Promise<void>)
+    : (commit: Promise<unknown>): Promise<void> => commit as Promise<void>;
 }
 
 /** The cookie's expiry in epoch ms, or NaN when it has none (the store's ttl applies). */

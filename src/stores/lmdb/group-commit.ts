@@ -1,0 +1,138 @@
+import { conditionalWrite, type LmdbEnvironment } from './open-env';
+
+/** What one queued operation does; the queue is flat (kind, sid, json, stamp) so an operation allocates no object. */
+const WRITE = 0;
+const TOUCH = 1;
+const DESTROY = 2;
+type Op = typeof WRITE | typeof TOUCH | typeof DESTROY;
+const SLOTS_PER_OP = 4;
+
+/**
+ * Group commit: the writes that arrive while a commit is in progress wait and
+ * then go to lmdb together, as one batch (one transaction), acknowledged by
+ * one shared promise.
+ *
+ * Why: lmdb already batches the writes of one event-loop turn, but requests
+ * finish in different turns, so under load each write became its own batch,
+ * and each batch costs the main thread a native hand-off to the write thread
+ * (measured ~20 µs) plus a promise and bookkeeping per write. Queueing while a
+ * commit is in flight makes the batch grow with the load and costs a lone
+ * write nothing extra (it is sent at the end of its event-loop turn, as before).
+ *
+ * Order is kept: operations are applied in the order they were queued, and a
+ * group is sent only after the previous one is committed.
+ */
+export class GroupCommit {
+  private readonly env: LmdbEnvironment;
+  private readonly acknowledged: (commit: Promise<unknown>) => Promise<void>;
+  private readonly touchIfPresent: ReturnType<typeof conditionalWrite>;
+  private queue: unknown[] = [];
+  private group: Group | undefined;
+  private inFlight = false;
+  private scheduled = false;
+  private readonly sendScheduled = (): void => {
+    this.scheduled = false;
+    if (!this.inFlight) this.send();
+  };
+  private readonly committed = (): void => {
+    this.inFlight = false;
+    if (this.queue.length > 0) this.send();
+  };
+
+  constructor(env: LmdbEnvironment, acknowledged: (commit: Promise<unknown>) => Promise<void>) {
+    this.env = env;
+    this.acknowledged = acknowledged;
+    this.touchIfPresent = conditionalWrite(env.data);
+  }
+
+  /** Upserts the session's text and expiry together. */
+  write(sid: string, json: string, stamp: Buffer): Promise<void> {
+    return this.enqueue(WRITE, sid, json, stamp);
+  }
+
+  /** Rewrites the expiry only, and only if the session still exists when the group commits. */
+  touch(sid: string, stamp: Buffer): Promise<void> {
+    return this.enqueue(TOUCH, sid, undefined, stamp);
+  }
+
+  destroy(sid: string): Promise<void> {
+    return this.enqueue(DESTROY, sid, undefined, undefined);
+  }
+
+  /** Hands whatever is queued to lmdb now, ahead of a write that must come after it (clear, close). */
+  sendNow(): Promise<void> {
+    const pending = this.group?.promise ?? Promise.resolve();
+    if (this.queue.length > 0) this.send();
+    return pending;
+  }
+
+  private enqueue(kind: Op, sid: string, json: string | undefined, stamp: Buffer | undefined): Promise<void> {
+    this.queue.push(kind, sid, json, stamp);
+    const group = (this.group ??= new Group());
+    // A lone write goes at the end of this event-loop turn, so writes made in
+    // the same turn share it; under load the commit in flight sends it instead.
+    if (!this.inFlight && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.sendScheduled);
+    }
+    return group.promise;
+  }
+
+  private send(): void {
+    const queue = this.queue;
+    const group = this.group!;
+    this.queue = [];
+    this.group = undefined;
+    const { root, data, expiry, ifExists } = this.env;
+    const touchIfPresent = this.touchIfPresent;
+    let commit: Promise<unknown>;
+    try {
+      commit = root.batch(() => {
+        for (let i = 0; i < queue.length; i += SLOTS_PER_OP) {
+          const sid = queue[i + 1] as string;
+          switch (queue[i] as Op) {
+            case WRITE:
+              data.put(sid, queue[i + 2] as string);
+              expiry.put(sid, queue[i + 3] as Buffer);
+              break;
+            case TOUCH: {
+              // Conditional on the data so that a touch racing a destroy in
+              // another process cannot resurrect the session.
+              const stamp = queue[i + 3] as Buffer;
+              void touchIfPresent(sid, ifExists, () => expiry.put(sid, stamp));
+              break;
+            }
+            case DESTROY:
+              expiry.remove(sid);
+              data.remove(sid);
+              break;
+          }
+        }
+      });
+    } catch (err) {
+      group.reject(err);
+      return;
+    }
+    this.inFlight = true;
+    commit.then(this.committed, this.committed);
+    this.acknowledged(commit).then(group.resolve, group.reject);
+  }
+}
+
+/** One promise shared by every operation of a group. */
+class Group {
+  readonly promise: Promise<void>;
+  resolve!: () => void;
+  reject!: (err: unknown) => void;
+
+  constructor() {
+    this.promise = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // Callers that drop the promise (callback API without a callback) must not see an unhandled rejection.
+    this.promise.catch(noop);
+  }
+}
+
+function noop(): void {}
