@@ -3,6 +3,7 @@
 // return numbers only; bytes travel through the static buffers below, whose
 // addresses JavaScript reads once (see src/wasm/cookie-kernel.ts).
 import { findCookieValue, valueEnd, valueStart } from './cookie/scan';
+import { findByte, findLastByte } from './cookie/find-byte';
 import { DECODE_NON_ASCII, percentDecode } from './cookie/percent';
 import { base64EncodeUnpadded, MAC_BASE64_CHARS } from './crypto/base64';
 import { equalConstantTime } from './crypto/compare';
@@ -10,9 +11,11 @@ import { HMAC_KEY_STATE_BYTES, hmacPrepareKey, hmacSha256 } from './crypto/hmac'
 
 /** Bytes JavaScript may write into the input buffer (a Cookie header, an ID, a key). */
 const INPUT_CAPACITY: usize = 65536;
-const INPUT: usize = memory.data(<i32>INPUT_CAPACITY, 16);
+/** Spare bytes after each buffer, for the 16-byte loads and stores of the scans (cookie/find-byte.ts). */
+const VECTOR_SLACK: i32 = 16;
+const INPUT: usize = memory.data(<i32>INPUT_CAPACITY + VECTOR_SLACK, 16);
 /** Decoded cookie values, and the base64 MAC that signId writes. */
-const OUTPUT: usize = memory.data(<i32>INPUT_CAPACITY, 16);
+const OUTPUT: usize = memory.data(<i32>INPUT_CAPACITY + VECTOR_SLACK, 16);
 /** Two i32 cells: start and end (exclusive) of the ID a read returned. */
 const RESULT: usize = memory.data(8, 16);
 const MAC: usize = memory.data(32, 16);
@@ -82,11 +85,9 @@ export function prepareSecret(record: usize, index: usize, keyLen: usize): void 
  */
 function verifySigned(record: usize, value: usize, len: usize): bool {
   if (len < 2 || load<u8>(value) != 0x73 || load<u8>(value, 1) != 0x3a) return false;
-  let dot = len;
-  do {
-    if (dot == 2) return false;
-    dot--;
-  } while (load<u8>(value + dot) != 0x2e);
+  const lastDot = findLastByte(value, 2, len, 0x2e);
+  if (lastDot < 0) return false;
+  const dot = <usize>lastDot;
   // Any other length cannot equal a MAC; the length is not secret.
   if (len - dot - 1 != MAC_BASE64_CHARS) return false;
   const states = recordKeyStates(record);
@@ -127,14 +128,7 @@ export function readSessionCookie(record: usize, len: usize): i32 {
   const idEnd = <usize>load<i32>(RESULT, 4);
   // Prefer slicing the caller's string: possible when the ID itself had no escapes.
   const rawIdStart = rawOffsetOf(INPUT + start, 2);
-  let escaped = false;
-  for (let i = rawIdStart, n: usize = 2; n < idEnd; i++, n++) {
-    if (load<u8>(INPUT + start + i) == 0x25) {
-      escaped = true;
-      break;
-    }
-  }
-  if (escaped) {
+  if (findByte(INPUT + start, rawIdStart, rawIdStart + idEnd - 2, 0x25) >= 0) {
     store<i32>(RESULT, 2);
     return ID_IN_OUTPUT;
   }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSessionIdCodec } from '../src/session-id/codec';
 import { readSessionIdJs, unsignCookieValue } from '../src/session-id/js-codec';
-import { createRecord, readSessionCookie, USE_JS_PATH } from '../src/wasm/cookie-kernel';
+import { createRecord, MAX_INPUT_CHARS, readSessionCookie, USE_JS_PATH } from '../src/wasm/cookie-kernel';
 
 // Header → verified ID through the Wasm codec must equal the reference
 // (cookie@0.7 parse + cookie-signature unsign, the js-codec path) on any
@@ -128,6 +128,47 @@ describe('read-and-verify matches cookie.parse + cookie-signature.unsign', () =>
         expect(codec.readFromHeader(header)).toBe(expected);
         expect(expected).toBe(header === filler ? undefined : id);
       }
+    }
+  });
+
+  it('ignores bytes a previous, longer header left past the end, at every alignment (16-byte scans)', () => {
+    const codec = createSessionIdCodec(NAME, SECRETS as string[]);
+    const id = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';
+    const value = encodeURIComponent('s:' + signature.sign(id, SECRETS[0] as string));
+    // Every byte the scans look for, so a vector load past the end would find them.
+    const leftover = `x=${'%;=."'.repeat(40)}`;
+    for (let pad = 0; pad < 48; pad++) {
+      const prefix = 'p'.repeat(pad) + '=1; ';
+      const cases = [
+        `${prefix}${NAME}=${value}`,
+        `${prefix}${NAME}=${value.slice(0, -1)}`,
+        `${prefix}${NAME}=${value.slice(0, -3)}%`,
+        `${prefix}${NAME}=s%3A${id}`,
+        `${prefix}${NAME}`,
+        `${prefix};${NAME}=s:${id}.`,
+      ];
+      for (const header of cases) {
+        codec.readFromHeader(leftover + header + leftover);
+        expect(codec.readFromHeader(header)).toBe(readSessionIdJs(header, NAME, SECRETS as string[]));
+        codec.unsign(leftover + leftover);
+        const raw = decodeURIComponentSafe(header.slice(header.indexOf(NAME) + NAME.length + 1));
+        expect(codec.unsign(raw)).toBe(unsignCookieValue(raw, SECRETS as string[]));
+      }
+      expect(codec.readFromHeader(cases[0]!)).toBe(id);
+    }
+  });
+
+  it('reads a cookie that ends exactly at the end of the largest kernel input', () => {
+    const codec = createSessionIdCodec(NAME, SECRETS as string[]);
+    const id = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';
+    const cookie = `${NAME}=${encodeURIComponent('s:' + signature.sign(id, SECRETS[0] as string))}`;
+    const record = createRecord(NAME, [Buffer.from(SECRETS[0] as string)]);
+    for (const spare of [0, 1, 15, 16, 17]) {
+      const fill = MAX_INPUT_CHARS - spare - cookie.length - 4;
+      const header = `f=${'%'.repeat(fill)}; ${cookie}`;
+      expect(header.length).toBe(MAX_INPUT_CHARS - spare);
+      expect(readSessionCookie(record.pointer, header)).toBe(id);
+      expect(codec.readFromHeader(header)).toBe(id);
     }
   });
 

@@ -11,6 +11,8 @@ export const DECODE_KEEP_RAW: i32 = -2;
 /** An escape encodes a non-ASCII byte: decode in JavaScript instead. */
 export const DECODE_NON_ASCII: i32 = -3;
 
+import { findByte } from './find-byte';
+
 const PERCENT: u8 = 0x25;
 
 @inline function hexValue(c: u32): i32 {
@@ -22,30 +24,36 @@ const PERCENT: u8 = 0x25;
 
 /**
  * Decodes `len` bytes at `src` into `dst`. Returns the decoded length, or
- * one of the DECODE_* codes (in which case `dst` is not meaningful).
+ * one of the DECODE_* codes (in which case `dst` is not meaningful). Both
+ * buffers need 15 spare bytes past `len` (see find-byte.ts): runs between
+ * escapes are found and copied sixteen bytes at a time.
  */
 export function percentDecode(src: usize, len: usize, dst: usize): i32 {
-  let i: usize = 0;
-  while (i < len && load<u8>(src + i) != PERCENT) i++;
-  if (i == len) return DECODE_NONE;
-  memory.copy(dst, src, i);
-  let o = dst + i;
+  let i = findByte(src, 0, len, PERCENT);
+  if (i < 0) return DECODE_NONE;
+  copyRun(dst, src, <usize>i);
+  let o = dst + <usize>i;
   let nonAscii = false;
-  while (i < len) {
-    const c = load<u8>(src + i);
-    if (c != PERCENT) {
-      store<u8>(o++, c);
-      i++;
-      continue;
-    }
-    if (i + 2 >= len) return DECODE_KEEP_RAW;
-    const hi = hexValue(<u32>load<u8>(src + i + 1));
-    const lo = hexValue(<u32>load<u8>(src + i + 2));
+  while (<usize>i < len) {
+    // src[i] is a '%'.
+    if (<usize>i + 2 >= len) return DECODE_KEEP_RAW;
+    const hi = hexValue(<u32>load<u8>(src + <usize>i + 1));
+    const lo = hexValue(<u32>load<u8>(src + <usize>i + 2));
     if ((hi | lo) < 0) return DECODE_KEEP_RAW;
     const byte = (hi << 4) | lo;
     if (byte >= 0x80) nonAscii = true;
     store<u8>(o++, <u8>byte);
-    i += 3;
+    const runStart = <usize>i + 3;
+    const next = findByte(src, runStart, len, PERCENT);
+    const runEnd = next < 0 ? len : <usize>next;
+    copyRun(o, src + runStart, runEnd - runStart);
+    o += runEnd - runStart;
+    i = <isize>runEnd;
   }
   return nonAscii ? DECODE_NON_ASCII : <i32>(o - dst);
+}
+
+/** Copies `n` bytes in 16-byte steps; may write up to 15 bytes past dst + n, which later writes overtake. */
+@inline function copyRun(dst: usize, src: usize, n: usize): void {
+  for (let j: usize = 0; j < n; j += 16) v128.store(dst + j, v128.load(src + j));
 }

@@ -5,6 +5,8 @@
 // first pair with a given key wins; the value is trimmed the same way and
 // loses one pair of surrounding double quotes.
 
+import { findByte, findLastByte } from './find-byte';
+
 const TAB: u8 = 0x09;
 const SPACE: u8 = 0x20;
 const QUOTE: u8 = 0x22;
@@ -19,22 +21,6 @@ export let valueEnd: usize = 0;
   return c == SPACE || c == TAB;
 }
 
-function indexOf(header: usize, from: usize, end: usize, c: u8): isize {
-  for (let i = from; i < end; i++) {
-    if (load<u8>(header + i) == c) return <isize>i;
-  }
-  return -1;
-}
-
-/** The last `c` in [from, before); the caller knows there is one at `from`. */
-function lastIndexBefore(header: usize, before: usize, from: usize, c: u8): isize {
-  for (let i = before; i > from; ) {
-    i--;
-    if (load<u8>(header + i) == c) return <isize>i;
-  }
-  return -1;
-}
-
 function keyEquals(header: usize, start: usize, end: usize, name: usize, nameLen: usize): bool {
   if (end - start != nameLen) return false;
   for (let i: usize = 0; i < nameLen; i++) {
@@ -45,21 +31,21 @@ function keyEquals(header: usize, start: usize, end: usize, name: usize, nameLen
 
 /**
  * Looks for the cookie `name` (`nameLen` bytes) in the `len`-byte header at
- * `header`. On success sets valueStart/valueEnd (offsets into the header,
+ * `header` (with 15 readable bytes after it, see find-byte.ts). On success sets valueStart/valueEnd (offsets into the header,
  * quotes and blanks removed, not yet percent-decoded) and returns true.
  */
 export function findCookieValue(header: usize, len: usize, name: usize, nameLen: usize): bool {
   let pos: usize = 0;
   while (pos < len) {
-    const eq = indexOf(header, pos, len, EQUALS);
+    const eq = findByte(header, pos, len, EQUALS);
     if (eq < 0) return false;
-    let end = indexOf(header, pos, <usize>eq, SEMICOLON);
-    if (end >= 0) {
-      // A ';' before the '=' closes segments that have no value: resume after the last one.
-      pos = <usize>lastIndexBefore(header, <usize>eq, <usize>end, SEMICOLON) + 1;
+    // A ';' before the '=' closes segments that have no value: resume after the last one.
+    const lastEmpty = findLastByte(header, pos, <usize>eq, SEMICOLON);
+    if (lastEmpty >= 0) {
+      pos = <usize>lastEmpty + 1;
       continue;
     }
-    end = indexOf(header, <usize>eq + 1, len, SEMICOLON);
+    const end = findByte(header, <usize>eq + 1, len, SEMICOLON);
     const pairEnd: usize = end < 0 ? len : <usize>end;
 
     let keyStart = pos;

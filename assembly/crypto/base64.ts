@@ -16,10 +16,14 @@ export function base64EncodeUnpadded(src: usize, len: usize, dst: usize): usize 
   let o: usize = dst;
   for (; i + 3 <= len; i += 3) {
     const n = (<u32>load<u8>(src + i) << 16) | (<u32>load<u8>(src + i + 1) << 8) | <u32>load<u8>(src + i + 2);
-    store<u8>(o, load<u8>(ALPHABET + (n >>> 18)));
-    store<u8>(o + 1, load<u8>(ALPHABET + ((n >>> 12) & 63)));
-    store<u8>(o + 2, load<u8>(ALPHABET + ((n >>> 6) & 63)));
-    store<u8>(o + 3, load<u8>(ALPHABET + (n & 63)));
+    // Four characters in one (little-endian) store.
+    store<u32>(
+      o,
+      <u32>load<u8>(ALPHABET + (n >>> 18)) |
+        (<u32>load<u8>(ALPHABET + ((n >>> 12) & 63)) << 8) |
+        (<u32>load<u8>(ALPHABET + ((n >>> 6) & 63)) << 16) |
+        (<u32>load<u8>(ALPHABET + (n & 63)) << 24),
+    );
     o += 4;
   }
   const rest = len - i;
