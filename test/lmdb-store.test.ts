@@ -212,7 +212,7 @@ describe('LmdbStore: options', () => {
     [{ path: dir, ttl: Infinity }, /options\.ttl must be a positive finite number/],
     [{ path: dir, sweepInterval: -1 }, /options\.sweepInterval must be 0 or a positive/],
     [{ path: dir, sweepBatchSize: 1.5 }, /options\.sweepBatchSize must be a positive integer/],
-    [{ path: dir, durability: 'always' }, /options\.durability must be "commit", "flush" or "none"/],
+    [{ path: dir, durability: 'always' }, /options\.durability must be "background", "commit", "flush" or "none"/],
     [{ path: dir, mapSize: -5 }, /options\.mapSize must be a positive integer/],
   ])('rejects %j', (options, message) => {
     expect(() => new session.LmdbStore(options as never)).toThrow(TypeError);
@@ -227,7 +227,7 @@ describe('LmdbStore: options', () => {
     );
   });
 
-  it.each(['flush', 'none'] as const)('durability %s writes and reads back', async (durability) => {
+  it.each(['commit', 'flush', 'none'] as const)('durability %s writes and reads back', async (durability) => {
     const store = newStore({ durability });
     await call((cb) => store.set('d', sess({ durability }), cb));
     expect(await call((cb) => store.get('d', cb))).toMatchObject({ durability });

@@ -2,6 +2,7 @@ import { Store } from '../store';
 import type { StoreCallback, StoredSession } from '../types';
 import { FAST_STORE, type FastStoreAccess } from './fast-store';
 import { storeClosed } from './lmdb/errors';
+import { BackgroundSync } from './lmdb/background-sync';
 import { GroupCommit } from './lmdb/group-commit';
 import { openLmdbEnvironment, type LmdbEnvironment } from './lmdb/open-env';
 import { resolveLmdbStoreOptions, type LmdbStoreOptions, type ResolvedLmdbStoreOptions } from './lmdb/options';
@@ -27,6 +28,8 @@ export class LmdbStore extends Store {
   private readonly options: ResolvedLmdbStoreOptions;
   private readonly env: LmdbEnvironment;
   private readonly writes: GroupCommit;
+  /** Durability 'background' only: the once-a-second disk flush. */
+  private readonly backgroundSync: BackgroundSync | undefined;
   private readonly sweeper: Sweeper;
   private closing: Promise<void> | undefined;
 
@@ -36,7 +39,13 @@ export class LmdbStore extends Store {
     const env = openLmdbEnvironment(resolved);
     this.options = resolved;
     this.env = env;
-    this.writes = new GroupCommit(env, acknowledgement(env, resolved.durability));
+    const backgroundSync = resolved.durability === 'background' ? new BackgroundSync(env.root) : undefined;
+    this.backgroundSync = backgroundSync;
+    this.writes = new GroupCommit(
+      env,
+      acknowledgement(env, resolved.durability),
+      backgroundSync === undefined ? noop : () => backgroundSync.markDirty(),
+    );
     this[FAST_STORE] = this.createFastAccess();
     this.sweeper = new Sweeper(env, resolved, (result) => this.emit('sweep', result));
     if (resolved.sweepInterval > 0) this.sweeper.start();
@@ -142,6 +151,7 @@ export class LmdbStore extends Store {
       this.closing = (async () => {
         await sweeper.stop();
         await this.writes.sendNow().catch(() => undefined);
+        await this.backgroundSync?.stop();
         await this.env.root.close();
       })();
     }
@@ -220,6 +230,8 @@ export class LmdbStore extends Store {
     process.nextTick(callback, null, out);
   }
 }
+
+function noop(): void {}
 
 /** When a commit counts as acknowledged: 'flush' also waits for lmdb's flush to disk. */
 function acknowledgement(env: LmdbEnvironment, durability: ResolvedLmdbStoreOptions['durability']) {

@@ -39,9 +39,13 @@ export class GroupCommit {
     if (this.queue.length > 0) this.send();
   };
 
-  constructor(env: LmdbEnvironment, acknowledged: (commit: Promise<unknown>) => Promise<void>) {
+  private readonly onSent: () => void;
+
+  /** `onSent` runs once per group handed to lmdb (durability 'background' schedules its flush there). */
+  constructor(env: LmdbEnvironment, acknowledged: (commit: Promise<unknown>) => Promise<void>, onSent: () => void) {
     this.env = env;
     this.acknowledged = acknowledged;
+    this.onSent = onSent;
     this.touchIfPresent = conditionalWrite(env.data);
   }
 
@@ -114,6 +118,7 @@ export class GroupCommit {
       return;
     }
     this.inFlight = true;
+    this.onSent();
     commit.then(this.committed, this.committed);
     this.acknowledged(commit).then(group.resolve, group.reject);
   }

@@ -6,15 +6,25 @@
  */
 export type LmdbDurability =
   /**
-   * Committed: visible to every thread and process. The metadata fsync is
-   * skipped (lmdb's noMetaSync), so a system crash can roll back the last
-   * commits but never corrupts the database.
+   * Committed: visible to every thread and process, and in the OS's file
+   * cache. Not fsynced per commit (lmdb's noSync); the store flushes to disk
+   * in the background once a second when something was written. An OS crash
+   * or power loss can lose about the last second of writes and, since LMDB
+   * without fsync does not control the order pages reach the disk, in the
+   * worst case damage the file (see docs/lmdb-store.md for what to do).
+   */
+  | 'background'
+  /**
+   * Committed and its data pages fsynced before it is acknowledged. The
+   * metadata fsync is skipped (lmdb's noMetaSync), so a system crash can roll
+   * back the last commits but never corrupts the database.
    */
   | 'commit'
   /** Committed and fsynced: kept through power loss too, at the cost of waiting for the disk on every batch. */
   | 'flush'
   /**
-   * Committed without any fsync (lmdb's noSync): fastest, but an OS crash or
+   * Committed without any fsync by the store (lmdb's noSync): the OS writes
+   * the pages back on its own schedule (about 30 s on Linux). An OS crash or
    * power loss may lose or damage the database. For throwaway data.
    */
   | 'none';
@@ -29,7 +39,7 @@ export interface LmdbStoreOptions {
   sweepInterval?: number;
   /** Expiry records scanned per sweep batch, so one batch never holds the thread for long (default 1000). */
   sweepBatchSize?: number;
-  /** See LmdbDurability (default 'commit'). */
+  /** See LmdbDurability (default 'background'). */
   durability?: LmdbDurability;
   /** Initial size in bytes of the memory map; lmdb grows it as needed (default lmdb's own). */
   mapSize?: number;
@@ -49,11 +59,11 @@ const DEFAULTS = {
   ttl: 86_400_000,
   sweepInterval: 60_000,
   sweepBatchSize: 1000,
-  durability: 'commit',
+  durability: 'background',
   mapSize: undefined,
 } as const satisfies Omit<ResolvedLmdbStoreOptions, 'path'>;
 
-const DURABILITIES: readonly string[] = ['commit', 'flush', 'none'];
+const DURABILITIES: readonly string[] = ['background', 'commit', 'flush', 'none'];
 
 function isPositiveFinite(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0;
@@ -82,7 +92,7 @@ export function resolveLmdbStoreOptions(options: LmdbStoreOptions | undefined): 
   }
   const durability = options.durability ?? DEFAULTS.durability;
   if (!DURABILITIES.includes(durability)) {
-    throw new TypeError('options.durability must be "commit", "flush" or "none"');
+    throw new TypeError('options.durability must be "background", "commit", "flush" or "none"');
   }
   const mapSize = options.mapSize ?? DEFAULTS.mapSize;
   if (mapSize !== undefined && !(Number.isInteger(mapSize) && mapSize > 0)) {
