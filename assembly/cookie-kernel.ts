@@ -3,7 +3,7 @@
 // return numbers only; bytes travel through the static buffers below, whose
 // addresses JavaScript reads once (see src/wasm/cookie-kernel.ts).
 import { findCookieValue, valueEnd, valueStart } from './cookie/scan';
-import { findByte, findLastByte } from './cookie/find-byte';
+import { copyBytes16, findByte, findLastByte } from './cookie/vector-bytes';
 import { DECODE_NON_ASCII, percentDecode } from './cookie/percent';
 import { base64EncodeUnpadded, MAC_BASE64_CHARS } from './crypto/base64';
 import { equalConstantTime } from './crypto/compare';
@@ -11,7 +11,7 @@ import { HMAC_KEY_STATE_BYTES, hmacPrepareKey, hmacSha256 } from './crypto/hmac'
 
 /** Bytes JavaScript may write into the input buffer (a Cookie header, an ID, a key). */
 const INPUT_CAPACITY: usize = 65536;
-/** Spare bytes after each buffer, for the 16-byte loads and stores of the scans (cookie/find-byte.ts). */
+/** Spare bytes after each buffer, for the 16-byte loads and stores of the scans (cookie/vector-bytes.ts). */
 const VECTOR_SLACK: i32 = 16;
 const INPUT: usize = memory.data(<i32>INPUT_CAPACITY + VECTOR_SLACK, 16);
 /** Decoded cookie values, and the base64 MAC that signId writes. */
@@ -146,41 +146,77 @@ function rawOffsetOf(raw: usize, decodedOffset: usize): usize {
   return r;
 }
 
+/** Longest ID signId takes: its value and escaped value must fit the output buffer together. */
+const SIGN_ID_CAPACITY: usize = 16384;
+
 /**
  * Signs the `len`-byte ID in the input buffer with the record's first
- * secret. Writes the 43-character base64 MAC to the output buffer followed
- * by the same MAC as encodeURIComponent writes it ('+' and '/' escaped), and
- * returns the total characters written, negated when the ID has characters
- * encodeURIComponent would escape (the caller then encodes the value itself).
+ * secret and writes the whole cookie value `s:<id>.<mac>` to the output
+ * buffer, followed, when encodeURIComponent would leave the ID as it is, by
+ * the value as it escapes it (`s%3A<id>.<mac>` with '+' and '/' escaped).
+ * Returns the characters written, negated when only the plain value was
+ * written (the caller then escapes it itself); 0 when the ID is longer than
+ * SIGN_ID_CAPACITY (the caller signs in JavaScript).
  */
 export function signId(record: usize, len: usize): i32 {
+  if (len > SIGN_ID_CAPACITY) return 0;
   hmacSha256(recordKeyStates(record), INPUT, len, MAC);
-  base64EncodeUnpadded(MAC, 32, OUTPUT);
-  let o = OUTPUT + MAC_BASE64_CHARS;
-  for (let i: usize = 0; i < MAC_BASE64_CHARS; i++) {
-    const c = load<u8>(OUTPUT + i);
-    if (c == 0x2b) {
-      store<u32>(o, 0x423225); // "%2B"
-      o += 3;
-    } else if (c == 0x2f) {
-      store<u32>(o, 0x463225); // "%2F"
-      o += 3;
-    } else {
-      store<u8>(o++, c);
-    }
-  }
-  const written = <i32>(o - OUTPUT);
-  return isUriUnreserved(INPUT, len) ? written : -written;
+  let o = OUTPUT;
+  store<u16>(o, 0x3a73); // "s:"
+  copyBytes16(o + 2, INPUT, len);
+  o += 2 + len;
+  store<u8>(o++, 0x2e);
+  const macText = o;
+  base64EncodeUnpadded(MAC, 32, macText);
+  o += MAC_BASE64_CHARS;
+  if (!isUriUnreserved(INPUT, len)) return -<i32>(o - OUTPUT);
+  store<u32>(o, 0x41332573); // "s%3A"
+  copyBytes16(o + 4, INPUT, len);
+  o += 4 + len;
+  store<u8>(o++, 0x2e);
+  o = escapeMac(macText, o);
+  return <i32>(o - OUTPUT);
 }
 
-/** Whether encodeURIComponent leaves every byte as it is: A-Z a-z 0-9 - _ . ! ~ * ' ( ) */
+/** Writes the 43-char MAC at `mac` to `o` as encodeURIComponent would ('+' -> %2B, '/' -> %2F); returns the end. */
+function escapeMac(mac: usize, o: usize): usize {
+  // Bit i of `specials` marks a '+' or '/' at mac[i]; the runs between them are copied sixteen bytes at a time.
+  let specials: u64 = 0;
+  for (let i: usize = 0; i < MAC_BASE64_CHARS; i += 16) {
+    const chunk = v128.load(mac + i);
+    const hits = v128.or(i8x16.eq(chunk, i8x16.splat(0x2b)), i8x16.eq(chunk, i8x16.splat(0x2f)));
+    specials |= <u64>i8x16.bitmask(hits) << i;
+  }
+  specials &= (<u64>1 << MAC_BASE64_CHARS) - 1;
+  let from: usize = 0;
+  while (specials != 0) {
+    const at = <usize>ctz(specials);
+    copyBytes16(o, mac + from, at - from);
+    o += at - from;
+    store<u32>(o, load<u8>(mac + at) == 0x2b ? 0x423225 : 0x463225); // "%2B" / "%2F"
+    o += 3;
+    from = at + 1;
+    specials &= specials - 1;
+  }
+  copyBytes16(o, mac + from, MAC_BASE64_CHARS - from);
+  return o + MAC_BASE64_CHARS - from;
+}
+
+/** Whether encodeURIComponent leaves every byte as it is: A-Z a-z 0-9 - _ . ! ~ * ' ( ), tested sixteen bytes per step. */
 function isUriUnreserved(data: usize, len: usize): bool {
-  for (let i: usize = 0; i < len; i++) {
-    const c = <u32>load<u8>(data + i);
-    const letter = (c | 0x20) - 0x61 < 26;
-    const digit = c - 0x30 < 10;
-    const mark = c == 0x2d || c == 0x5f || c == 0x2e || c == 0x21 || c == 0x7e || c == 0x2a || c == 0x27 || c == 0x28 || c == 0x29;
-    if (!(letter || digit || mark)) return false;
+  for (let i: usize = 0; i < len; i += 16) {
+    const c = v128.load(data + i);
+    const letter = i8x16.lt_u(i8x16.sub(v128.or(c, i8x16.splat(0x20)), i8x16.splat(0x61)), i8x16.splat(26));
+    const digit = i8x16.lt_u(i8x16.sub(c, i8x16.splat(0x30)), i8x16.splat(10));
+    // ' ( ) * are 0x27-0x2a; - . are 0x2d-0x2e.
+    const quoteToStar = i8x16.lt_u(i8x16.sub(c, i8x16.splat(0x27)), i8x16.splat(4));
+    const dashDot = i8x16.lt_u(i8x16.sub(c, i8x16.splat(0x2d)), i8x16.splat(2));
+    const single = v128.or(v128.or(i8x16.eq(c, i8x16.splat(0x21)), i8x16.eq(c, i8x16.splat(0x5f))), i8x16.eq(c, i8x16.splat(0x7e)));
+    const ok = v128.or(v128.or(v128.or(letter, digit), v128.or(quoteToStar, dashDot)), single);
+    let bad = ~i8x16.bitmask(ok) & 0xffff;
+    // Bytes past the end are not part of the ID.
+    if (len - i < 16) bad &= (1 << <i32>(len - i)) - 1;
+    if (bad != 0) return false;
   }
   return true;
 }

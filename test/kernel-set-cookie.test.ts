@@ -1,4 +1,5 @@
 import cookie from 'cookie';
+import signature from 'cookie-signature';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CookieData } from '../src/cookie';
@@ -93,6 +94,24 @@ describe('serializeSetCookie', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('escapes every ASCII character at every position of IDs around the 16-byte steps, and very long IDs', () => {
+    const codec = createSessionIdCodec('sid', ['keyboard cat']);
+    const data = { path: '/', httpOnly: true } as CookieData;
+    const check = (id: string) => {
+      const signed = codec.sign(id);
+      expect(signed).toBe('s:' + signature.sign(id, 'keyboard cat'));
+      expect(serializeSetCookie('sid', signed, data)).toBe(cookie.serialize('sid', signed, data as cookie.CookieSerializeOptions));
+    };
+    for (let code = 0; code < 128; code++) {
+      for (const length of [1, 15, 16, 17, 31, 32, 33]) {
+        for (const at of new Set([0, length >> 1, length - 1])) {
+          check('a'.repeat(at) + String.fromCharCode(code) + 'b'.repeat(length - at - 1));
+        }
+      }
+    }
+    for (const length of [16383, 16384, 16385, 40000]) check('x'.repeat(length - 1) + '~');
   });
 
   it('leaves options the session cookie never has (maxAge, encode) to the reference serialiser', () => {

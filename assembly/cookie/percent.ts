@@ -11,7 +11,7 @@ export const DECODE_KEEP_RAW: i32 = -2;
 /** An escape encodes a non-ASCII byte: decode in JavaScript instead. */
 export const DECODE_NON_ASCII: i32 = -3;
 
-import { findByte } from './find-byte';
+import { copyBytes16, findByte } from './vector-bytes';
 
 const PERCENT: u8 = 0x25;
 
@@ -25,13 +25,13 @@ const PERCENT: u8 = 0x25;
 /**
  * Decodes `len` bytes at `src` into `dst`. Returns the decoded length, or
  * one of the DECODE_* codes (in which case `dst` is not meaningful). Both
- * buffers need 15 spare bytes past `len` (see find-byte.ts): runs between
+ * buffers need 15 spare bytes past `len` (see vector-bytes.ts): runs between
  * escapes are found and copied sixteen bytes at a time.
  */
 export function percentDecode(src: usize, len: usize, dst: usize): i32 {
   let i = findByte(src, 0, len, PERCENT);
   if (i < 0) return DECODE_NONE;
-  copyRun(dst, src, <usize>i);
+  copyBytes16(dst, src, <usize>i);
   let o = dst + <usize>i;
   let nonAscii = false;
   while (<usize>i < len) {
@@ -46,14 +46,9 @@ export function percentDecode(src: usize, len: usize, dst: usize): i32 {
     const runStart = <usize>i + 3;
     const next = findByte(src, runStart, len, PERCENT);
     const runEnd = next < 0 ? len : <usize>next;
-    copyRun(o, src + runStart, runEnd - runStart);
+    copyBytes16(o, src + runStart, runEnd - runStart);
     o += runEnd - runStart;
     i = <isize>runEnd;
   }
   return nonAscii ? DECODE_NON_ASCII : <i32>(o - dst);
-}
-
-/** Copies `n` bytes in 16-byte steps; may write up to 15 bytes past dst + n, which later writes overtake. */
-@inline function copyRun(dst: usize, src: usize, n: usize): void {
-  for (let j: usize = 0; j < n; j += 16) v128.store(dst + j, v128.load(src + j));
 }

@@ -5,7 +5,7 @@
 // first pair with a given key wins; the value is trimmed the same way and
 // loses one pair of surrounding double quotes.
 
-import { findByte, findLastByte } from './find-byte';
+import { findByte, findLastByte } from './vector-bytes';
 
 const TAB: u8 = 0x09;
 const SPACE: u8 = 0x20;
@@ -31,7 +31,7 @@ function keyEquals(header: usize, start: usize, end: usize, name: usize, nameLen
 
 /**
  * Looks for the cookie `name` (`nameLen` bytes) in the `len`-byte header at
- * `header` (with 15 readable bytes after it, see find-byte.ts). On success sets valueStart/valueEnd (offsets into the header,
+ * `header` (with 15 readable bytes after it, see vector-bytes.ts). On success sets valueStart/valueEnd (offsets into the header,
  * quotes and blanks removed, not yet percent-decoded) and returns true.
  */
 export function findCookieValue(header: usize, len: usize, name: usize, nameLen: usize): bool {

@@ -84,11 +84,10 @@ class WasmSessionIdCodec extends JsSessionIdCodec {
 
   override sign(id: string): string {
     if (typeof id === 'string') {
-      const parts = signId(this.record, id);
-      if (parts !== USE_JS_PATH) {
-        const value = 's:' + id + '.' + parts.mac;
-        if (parts.escapedMac !== undefined) rememberEscapedValue(value, 's%3A' + id + '.' + parts.escapedMac);
-        return value;
+      const signed = signId(this.record, id);
+      if (signed !== USE_JS_PATH) {
+        if (signed.escaped !== undefined) rememberEscapedValue(signed.value, signed.escaped);
+        return signed.value;
       }
     }
     return super.sign(id);

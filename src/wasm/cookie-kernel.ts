@@ -138,27 +138,40 @@ export function unsignValue(pointer: number, raw: string): string | false | type
   return raw.slice(cells[RESULT_INDEX], cells[RESULT_INDEX + 1]);
 }
 
-/** The signature of the last signId call, plain and as encodeURIComponent writes it. */
-export interface SignedParts {
-  mac: string;
-  /** The MAC with '+' and '/' escaped; undefined when the ID itself needs escaping. */
-  escapedMac: string | undefined;
+/** The signed cookie value of the last signId call, plain and as encodeURIComponent writes it. */
+export interface SignedValue {
+  /** `s:<id>.<mac>` */
+  value: string;
+  /** encodeURIComponent(value); undefined when the ID itself needs escaping (the caller escapes). */
+  escaped: string | undefined;
 }
 
-const lastSigned: SignedParts = { mac: '', escapedMac: undefined };
+const lastSigned: SignedValue = { value: '', escaped: undefined };
 
 /**
  * Signs an ASCII `id` with the record's first secret; the returned object is
  * reused by the next call. USE_JS_PATH when the ID is not ASCII or too long.
+ * Both strings are cut from one string read out of the kernel, so they are
+ * flat (no concatenation to flatten when the header is written).
  */
-export function signId(pointer: number, id: string): SignedParts | typeof USE_JS_PATH {
+export function signId(pointer: number, id: string): SignedValue | typeof USE_JS_PATH {
   if (!writeAscii(id)) return USE_JS_PATH;
   const written = wasm.signId(pointer, id.length);
-  const both = output.latin1Slice(0, written < 0 ? -written : written);
-  lastSigned.mac = both.slice(0, 43);
-  lastSigned.escapedMac = written < 0 ? undefined : both.slice(43);
+  if (written === 0) return USE_JS_PATH;
+  if (written < 0) {
+    lastSigned.value = output.latin1Slice(0, -written);
+    lastSigned.escaped = undefined;
+  } else {
+    const both = output.latin1Slice(0, written);
+    const valueLength = id.length + SIGNED_VALUE_EXTRA_CHARS;
+    lastSigned.value = both.slice(0, valueLength);
+    lastSigned.escaped = both.slice(valueLength);
+  }
   return lastSigned;
 }
+
+/** 's:' + '.' + the 43-char MAC around the ID. */
+const SIGNED_VALUE_EXTRA_CHARS = 46;
 
 /** HMAC-SHA256 of ASCII/latin1 `message` bytes under secret `index` of a record (for tests of the kernel itself). */
 export function macOf(record: KernelRecord, index: number, message: Uint8Array): Uint8Array {

@@ -1,6 +1,7 @@
-// Byte search sixteen bytes at a time. Callers must leave 15 readable bytes
-// after `end` (the kernel's static buffers carry that slack): a vector load
-// may look past `end`, and matches there are masked off.
+// Byte search and copy sixteen bytes at a time. Callers must leave 15
+// readable (and, for copies, writable) bytes after the end (the kernel's
+// static buffers carry that slack): a vector load may look past `end`, and
+// matches there are masked off.
 
 /** The first `c` in [from, end), or -1. */
 export function findByte(base: usize, from: usize, end: usize, c: u8): isize {
@@ -26,4 +27,9 @@ export function findLastByte(base: usize, from: usize, end: usize, c: u8): isize
     i = chunk;
   }
   return -1;
+}
+
+/** Copies `n` bytes in 16-byte steps; may write up to 15 bytes past dst + n, which later writes overtake. */
+@inline export function copyBytes16(dst: usize, src: usize, n: usize): void {
+  for (let j: usize = 0; j < n; j += 16) v128.store(dst + j, v128.load(src + j));
 }
