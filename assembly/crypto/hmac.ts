@@ -1,7 +1,7 @@
 // HMAC-SHA256 (RFC 2104) with the key folded in ahead of time: the states
 // after absorbing key^ipad and key^opad are kept per secret, so signing a
 // short message costs two compressions.
-import { sha256Compress, sha256CopyState, sha256Digest, sha256Finish, sha256FinishWords32, sha256Init } from './sha256';
+import { sha256Compress, sha256CopyState, sha256Digest, sha256Finish, sha256FinishBytes32, sha256FinishState32, sha256Init } from './sha256';
 
 /** Bytes of one precomputed key: inner state then outer state. */
 export const HMAC_KEY_STATE_BYTES: usize = 64;
@@ -42,25 +42,12 @@ export function hmacSha256(keyState: usize, data: usize, len: usize, out: usize)
   if (len == 32) {
     // Default session IDs are 32 characters: the inner message is one
     // padded block, written straight from the ID's bytes.
-    sha256FinishWords32(
-      WORK_STATE,
-      wordAt(data, 0), wordAt(data, 4), wordAt(data, 8), wordAt(data, 12),
-      wordAt(data, 16), wordAt(data, 20), wordAt(data, 24), wordAt(data, 28),
-    );
+    sha256FinishBytes32(WORK_STATE, data);
   } else {
     sha256Finish(WORK_STATE, 64, data, len);
   }
   // The inner digest's words are the outer message's words: no bytes in between.
-  const inner = WORK_STATE;
   sha256CopyState(OUTER_STATE, keyState + 32);
-  sha256FinishWords32(
-    OUTER_STATE,
-    load<u32>(inner, 0), load<u32>(inner, 4), load<u32>(inner, 8), load<u32>(inner, 12),
-    load<u32>(inner, 16), load<u32>(inner, 20), load<u32>(inner, 24), load<u32>(inner, 28),
-  );
+  sha256FinishState32(OUTER_STATE, WORK_STATE);
   sha256Digest(OUTER_STATE, out);
-}
-
-@inline function wordAt(data: usize, offset: usize): u32 {
-  return bswap<u32>(load<u32>(data + offset));
 }
