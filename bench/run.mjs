@@ -34,12 +34,15 @@ const failures = [];
 async function section(id, title, body) {
   if (!sections.has(id)) return undefined;
   log(`\n== ${title} ==`);
+  const sectionStarted = performance.now();
   try {
     return await body();
   } catch (err) {
     log(`[${id}] FAILED: ${err?.stack ?? err}`);
     failures.push({ section: title, message: String(err?.message ?? err) });
     return undefined;
+  } finally {
+    log(`[${id}] ${((performance.now() - sectionStarted) / 1000).toFixed(1)} s`);
   }
 }
 

@@ -5,9 +5,9 @@ export function loadSettings(quick) {
   return quick
     ? {
         inProcess: { rounds: 1, connections: 10, warmupMs: 150, durationMs: 400 },
-        http: { rounds: 1, connections: 10, warmupS: 0.3, durationS: 1 },
-        cluster: { rounds: 1, connections: 10, warmupS: 0.3, durationS: 1 },
-        scale: { sizes: [1_000, 10_000], gets: 2_000 },
+        http: { rounds: 1, connections: 10, warmupS: 0.2, durationS: 1 },
+        cluster: { rounds: 1, connections: 10, warmupS: 0.2, durationS: 1 },
+        scale: { sizes: [1_000, 10_000], gets: 1_000 },
       }
     : {
         // Many short rounds rather than a few long ones: bursts of other load land on every contender alike.
