@@ -21,7 +21,7 @@ export async function runInProcess({ contenders, settings, log }) {
     rounds: settings.rounds,
     scenarios: SCENARIOS,
     contenders,
-    measure: (contender, scenario) => measureOne(contender, scenario, settings),
+    measure: (contender, scenario) => measureInProcess(contender, scenario, settings),
     onScenarioDone: (round, scenario, thisRound) =>
       log(progressLine('in-process', round, settings.rounds, scenario, thisRound, titleOf)),
   });
@@ -29,9 +29,15 @@ export async function runInProcess({ contenders, settings, log }) {
   return { samples, summaries: summariseLoad(samples, contenders, baselines), baselines };
 }
 
-// A fresh app and store for every measurement: a store filled by one
-// scenario must not slow the next one down.
-async function measureOne(contender, scenario, settings) {
+/**
+ * One in-process measurement, exported for scripts that pick their own
+ * contenders (e.g. bench/lmdb-e2e.mjs). A fresh app and store every time: a
+ * store filled by one scenario must not slow the next one down.
+ * @param {{ create: () => import('../lib/contenders.mjs').ContenderInstance }} contender
+ * @param {import('../lib/scenarios.mjs').Scenario} scenario
+ * @param {{ connections: number, warmupMs: number, durationMs: number }} settings
+ */
+export async function measureInProcess(contender, scenario, settings) {
   const instance = contender.create();
   try {
     const app = createBenchApp(instance.middleware);
