@@ -78,6 +78,8 @@ export class ChangeTracker {
   savedData: string | undefined = undefined;
   /** The session whose explicit save() is remembered: the one loaded or generated for this request. */
   tracked: Session | undefined = undefined;
+  /** The storeTimeout option, so that req.session's own store calls are bounded as the middleware's are. */
+  storeTimeout = 0;
   private frozenSession: Session | undefined = undefined;
   private frozenJSON = '';
   private frozenData = '';

@@ -86,6 +86,7 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
     req.sessionID = cookieId as string;
 
     const tracker = new ChangeTracker();
+    tracker.storeTimeout = ctx.storeTimeout;
     (req as TrackedRequest)[REQUEST_TRACKER] = tracker;
     finishResponse(ctx, req, res, next, cookieId, codec, tracker);
 

@@ -3,10 +3,21 @@ import { REQUEST_TRACKER, type TrackedRequest } from './change-tracker';
 import { debug } from './debug';
 import { sessionNotFound } from './errors';
 import { sessionInflaterFor } from './store';
+import { StoreCall, type StoreOperation } from './store-timeout';
 import type { SessionRequest } from './types';
 
 type Callback = (err?: unknown) => void;
 const noop: Callback = () => {};
+
+/**
+ * The app's callback, bounded by the storeTimeout option when the middleware
+ * set one (then also answered once only). Without it the callback goes to the
+ * store as it is, as in express-session.
+ */
+function bounded<F extends (err?: unknown, value?: any) => void>(req: SessionRequest, operation: StoreOperation, fn: F): F {
+  const timeout = (req as TrackedRequest)[REQUEST_TRACKER]?.storeTimeout ?? 0;
+  return timeout > 0 ? (new StoreCall(operation, timeout, fn).answer as F) : fn;
+}
 
 /**
  * `req.session`: the user's data as own enumerable properties, plus `id`,
@@ -51,7 +62,7 @@ export class Session {
       debug('saving %s', this.id);
       tracker.saved(this);
     }
-    this.req.sessionStore.set(this.id, this, fn ?? noop);
+    this.req.sessionStore.set(this.id, this, bounded(this.req, 'set', fn ?? noop));
     return this;
   }
 
@@ -59,7 +70,7 @@ export class Session {
     const req = this.req;
     if ((req as TrackedRequest)[REQUEST_TRACKER] !== undefined) debug('reloading %s', this.id);
     const store = req.sessionStore;
-    store.get(this.id, (err, sess) => {
+    store.get(this.id, bounded(req, 'get', (err, sess) => {
       if (err) return fn(err);
       if (!sess) return fn(sessionNotFound());
       // Our Session and Cookie even when the store subclasses express-session's Store.
@@ -68,18 +79,18 @@ export class Session {
       const tracker = (req as TrackedRequest)[REQUEST_TRACKER];
       if (tracker !== undefined && tracker.tracked === this) tracker.tracked = reloaded;
       fn();
-    });
+    }));
     return this;
   }
 
   destroy(fn?: Callback): this {
     delete (this.req as { session?: Session }).session;
-    this.req.sessionStore.destroy(this.id, fn);
+    this.req.sessionStore.destroy(this.id, fn && bounded(this.req, 'destroy', fn));
     return this;
   }
 
   regenerate(fn: Callback): this {
-    this.req.sessionStore.regenerate(this.req, fn);
+    this.req.sessionStore.regenerate(this.req, bounded(this.req, 'destroy', fn));
     return this;
   }
 }

@@ -215,6 +215,30 @@ describe('storeTimeout (an addition: express-session has no such option)', () =>
     expect(ours).toMatchObject({ status: 200, handled: 1, errors: ['ERR_SESSION_STORE_TIMEOUT'] });
   });
 
+  it.each(['save', 'reload', 'destroy', 'regenerate'] as const)('req.session.%s on a hung store calls back with the timeout error', async (method) => {
+    const op: Op = method === 'save' ? 'set' : method === 'reload' ? 'get' : 'destroy';
+    // Loading must work for req.session to exist: only the operation under test hangs, from its second call on for get.
+    const store = faultyStore(session, {});
+    const hangFrom = op === 'get' ? 2 : 1;
+    let calls = 0;
+    const original = store[op].bind(store);
+    store[op] = (...a: any[]) => (++calls >= hangFrom ? undefined : original(...a));
+    const app = express4();
+    app.use(session({ secret: SECRET, resave: false, saveUninitialized: false, store, storeTimeout: 30 }));
+    const outcome = new Promise<unknown>((resolve) => {
+      app.get('/', (req: any, res: any) => {
+        req.session[method]((err: any) => {
+          resolve(err?.code ?? 'no error');
+          res.send('done');
+        });
+      });
+    });
+    const server = await listen(app);
+    servers.push(server);
+    void httpRequest(server.port, '/', { cookie: cookieFor(SID) }).catch(() => undefined);
+    expect(await outcome).toBe('ERR_SESSION_STORE_TIMEOUT');
+  });
+
   it('a store answering in time is unaffected', async () => {
     const store = faultyStore(session, {});
     const ours = (await runOnce(session, store, 'write', { storeTimeout: 5000 })) as Observed;
