@@ -5,7 +5,7 @@
 import { findCookieValue, valueEnd, valueStart } from './cookie/scan';
 import { copyBytes16, findByte, findLastByte } from './cookie/vector-bytes';
 import { DECODE_NON_ASCII, percentDecode } from './cookie/percent';
-import { base64EncodeUnpadded, MAC_BASE64_CHARS } from './crypto/base64';
+import { base64EncodeMac, MAC_BASE64_CHARS } from './crypto/base64';
 import { equalConstantTime } from './crypto/compare';
 import { HMAC_KEY_STATE_BYTES, hmacPrepareKey, hmacSha256 } from './crypto/hmac';
 
@@ -18,7 +18,8 @@ const INPUT: usize = memory.data(<i32>INPUT_CAPACITY + VECTOR_SLACK, 16);
 const OUTPUT: usize = memory.data(<i32>INPUT_CAPACITY + VECTOR_SLACK, 16);
 /** Two i32 cells: start and end (exclusive) of the ID a read returned. */
 const RESULT: usize = memory.data(8, 16);
-const MAC: usize = memory.data(32, 16);
+/** The 32-byte MAC, with room for the 16-byte loads of base64EncodeMac. */
+const MAC: usize = memory.data(48, 16);
 const MAC_TEXT: usize = memory.data(64, 16);
 
 // Read outcomes.
@@ -94,7 +95,7 @@ function verifySigned(record: usize, value: usize, len: usize): bool {
   const count = recordSecretCount(record);
   for (let i: usize = 0; i < count; i++) {
     hmacSha256(states + i * HMAC_KEY_STATE_BYTES, value + 2, dot - 2, MAC);
-    base64EncodeUnpadded(MAC, 32, MAC_TEXT);
+    base64EncodeMac(MAC, MAC_TEXT);
     if (equalConstantTime(MAC_TEXT, value + dot + 1, MAC_BASE64_CHARS)) {
       store<i32>(RESULT, <i32>dot, 4);
       return true;
@@ -167,7 +168,7 @@ export function signId(record: usize, len: usize): i32 {
   o += 2 + len;
   store<u8>(o++, 0x2e);
   const macText = o;
-  base64EncodeUnpadded(MAC, 32, macText);
+  base64EncodeMac(MAC, macText);
   o += MAC_BASE64_CHARS;
   if (!isUriUnreserved(INPUT, len)) return -<i32>(o - OUTPUT);
   store<u32>(o, 0x41332573); // "s%3A"
