@@ -3,7 +3,7 @@
 // with putSync (baseline) and against memorystore (in-process, not shared, not
 // persistent: the price of sharing and persistence). Through the callback API
 // one request at a time and 32 in flight, and through the fast access the
-// middleware uses. Also: reads alone, and the three durability settings.
+// middleware uses. Also: reads alone, and the four durability settings.
 // Imports the BUILT package: run `npm run build` first.
 //
 //   node bench/micro/lmdb-store.mjs [--quick]
@@ -82,6 +82,7 @@ async function createStores() {
     naive: new NaiveLmdbStore(tempDir()),
     memorystore: new MemoryStoreLru({ checkPeriod: DAY }),
     lmdb: new session.LmdbStore({ path: tempDir() }),
+    lmdbCommit: new session.LmdbStore({ path: tempDir(), durability: 'commit' }),
     lmdbFlush: new session.LmdbStore({ path: tempDir(), durability: 'flush' }),
     lmdbNone: new session.LmdbStore({ path: tempDir(), durability: 'none' }),
   };
@@ -176,9 +177,10 @@ function groups(stores) {
     },
     {
       group: `LmdbStore durability, get+set, ${BATCH} in flight`,
-      baseline: "durability 'commit' (default)",
+      baseline: "durability 'background' (default)",
       contenders: [
-        ["durability 'commit' (default)", concurrent(stores.lmdb)],
+        ["durability 'background' (default)", concurrent(stores.lmdb)],
+        ["durability 'commit'", concurrent(stores.lmdbCommit)],
         ["durability 'flush'", concurrent(stores.lmdbFlush)],
         ["durability 'none'", concurrent(stores.lmdbNone)],
       ],
@@ -222,7 +224,7 @@ export async function run({ quick = false } = {}) {
     }
   } finally {
     stores.memorystore.stopInterval();
-    await Promise.all([stores.naive.close(), stores.lmdb.close(), stores.lmdbFlush.close(), stores.lmdbNone.close()]);
+    await Promise.all([stores.naive.close(), stores.lmdb.close(), stores.lmdbCommit.close(), stores.lmdbFlush.close(), stores.lmdbNone.close()]);
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   }
   return out;
@@ -243,7 +245,7 @@ export async function measureSweep({ count = 50_000, rounds = 3, sweepBatchSize 
   const ways = {
     'piscina worker (LmdbStore)': (store) => store.sweep(),
     'main thread (fallback)': async (store, dir) => {
-      const env = openLmdbEnvironment({ path: dir, durability: 'commit', mapSize: undefined });
+      const env = openLmdbEnvironment({ path: dir, durability: 'background', mapSize: undefined });
       try {
         return await sweepPass(env, new SweepLease(env, 5000), sweepBatchSize, () => false);
       } finally {
