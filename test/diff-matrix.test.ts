@@ -8,13 +8,20 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIONS, assertSameTranscript, buildApp, EXPRESS_VERSIONS, runBoth, type Step } from './helpers/differential';
 
-// Fixed for the whole file so both packages see the same Date; +30 s keeps minute rounding stable.
-const FIXED_EXPIRES = new Date(Date.now() + 2 * 3600_000 + 30_000);
+// Read afresh whenever a session cookie is built, so both packages see the same
+// lifetime however long the file has been running (a Date fixed at load drifted
+// onto a minute-rounding boundary on a slow run). +15 s keeps the rounding to
+// whole minutes well away from .5 for the length of one request sequence.
+const EXPIRES_OPTION = {
+  get expires(): Date {
+    return new Date(Date.now() + 2 * 3600_000 + 15_000);
+  },
+};
 
 const COOKIES = {
   session: {},
   maxAge: { maxAge: 3600_000 },
-  expires: { expires: FIXED_EXPIRES },
+  expires: EXPIRES_OPTION,
 } as const;
 
 /** Each action on a new session, repeated, then on a session loaded from the store. */
