@@ -20,8 +20,9 @@ export function serializeSetCookie(name: string, signedValue: string, data: Cook
   if (name !== checkedName) {
     if (!COOKIE_NAME.test(name)) throw new TypeError('argument name is invalid');
     checkedName = name;
+    namePrefix = name + '=';
   }
-  const head = name + '=' + escapeCookieValue(signedValue);
+  const head = namePrefix + escapeCookieValue(signedValue);
   const { domain, path, expires, httpOnly, secure, partitioned, priority, sameSite } = data;
   if (
     domain !== attrs.domain ||
@@ -34,7 +35,7 @@ export function serializeSetCookie(name: string, signedValue: string, data: Cook
   ) {
     return head + buildAttributes(data);
   }
-  return expires ? head + attrs.beforeExpires + formatExpires(expires) + attrs.afterExpires : head + attrs.beforeExpires + attrs.afterExpires;
+  return head + (expires ? attributesWithExpires(expires) : attrs.withoutExpires);
 }
 
 // RFC 6265 grammar, as cookie@0.7 enforces it.
@@ -44,11 +45,12 @@ const DOMAIN = new RegExp(`^\\.?${DOMAIN_LABEL}(?:\\.${DOMAIN_LABEL})*$`, 'i');
 const PATH = /^[\x20-\x3a\x3d-\x7e]*$/;
 
 let checkedName: string | undefined;
+let namePrefix = '';
 
 type AttributeValues = Pick<CookieData, 'domain' | 'path' | 'httpOnly' | 'secure' | 'partitioned' | 'priority' | 'sameSite'>;
 
-/** The attribute values of the last valid cookie, and their text around Expires. */
-let attrs: AttributeValues & { beforeExpires: string; afterExpires: string } = {
+/** The attribute values of the last valid cookie, and their text around Expires and without it. */
+let attrs: AttributeValues & { beforeExpires: string; afterExpires: string; withoutExpires: string } = {
   // A `domain` no cookie can have, so that the first call builds the text.
   domain: {} as string,
   path: undefined,
@@ -59,6 +61,7 @@ let attrs: AttributeValues & { beforeExpires: string; afterExpires: string } = {
   sameSite: undefined,
   beforeExpires: '',
   afterExpires: '',
+  withoutExpires: '',
 };
 
 /** Validates and formats every attribute, in cookie@0.7's order (so the same error wins), and remembers the text. */
@@ -80,7 +83,9 @@ function buildAttributes(data: CookieData): string {
   if (partitioned) afterExpires += '; Partitioned';
   if (priority) afterExpires += '; Priority=' + priorityText(priority);
   if (sameSite) afterExpires += '; SameSite=' + sameSiteText(sameSite);
-  attrs = { domain, path, httpOnly, secure, partitioned, priority, sameSite, beforeExpires, afterExpires };
+  attrs = { domain, path, httpOnly, secure, partitioned, priority, sameSite, beforeExpires, afterExpires, withoutExpires: beforeExpires + afterExpires };
+  // The cached attribute text with Expires belongs to the previous attributes.
+  attributesSecond = NaN;
   return beforeExpires + expiresText + afterExpires;
 }
 
@@ -113,21 +118,35 @@ function sameSiteText(sameSite: unknown): string {
 
 const toTag = Object.prototype.toString;
 const getTime = Date.prototype.getTime;
-let formattedSecond = NaN;
-let formattedExpires = '';
+let attributesSecond = NaN;
+let attributesText = '';
 
-/** '; Expires=<HTTP date>', formatted once per second of expiry time. */
-function formatExpires(expires: unknown): string {
+/** `expires` as a Date, or cookie@0.7's TypeError unless it is a valid one. */
+function checkedExpires(expires: unknown): Date {
   if (toTag.call(expires) !== '[object Date]' || isNaN((expires as Date).valueOf() as number)) {
     throw new TypeError('option expires is invalid');
   }
-  const date = expires as Date;
-  if (Object.getPrototypeOf(date) !== Date.prototype) return '; Expires=' + date.toUTCString();
-  // toUTCString has whole-second resolution, so the text depends on the second only.
+  return expires as Date;
+}
+
+function formatExpires(expires: unknown): string {
+  return '; Expires=' + checkedExpires(expires).toUTCString();
+}
+
+/**
+ * The whole attribute text of the current attributes with `expires`,
+ * formatted once per second of expiry time (toUTCString has whole-second
+ * resolution): a busy server sets many cookies that expire in the same
+ * second, and each then costs one concatenation, not a date format and four.
+ */
+function attributesWithExpires(expires: unknown): string {
+  const date = checkedExpires(expires);
+  // A Date subclass may format itself differently: not cached.
+  if (Object.getPrototypeOf(date) !== Date.prototype) return attrs.beforeExpires + formatExpires(date) + attrs.afterExpires;
   const second = Math.floor(getTime.call(date) / 1000);
-  if (second !== formattedSecond) {
-    formattedExpires = '; Expires=' + date.toUTCString();
-    formattedSecond = second;
+  if (second !== attributesSecond) {
+    attributesText = attrs.beforeExpires + formatExpires(date) + attrs.afterExpires;
+    attributesSecond = second;
   }
-  return formattedExpires;
+  return attributesText;
 }

@@ -96,6 +96,21 @@ describe('serializeSetCookie', () => {
     );
   });
 
+  it('formats Date subclasses their own way and rejects Date look-alikes, even right after a cached second', () => {
+    class ShiftedDate extends Date {
+      override toUTCString(): string {
+        return 'shifted ' + super.toUTCString();
+      }
+    }
+    const base = { path: '/', httpOnly: true } as CookieData;
+    const second = 1e12;
+    const candidates: unknown[] = [new Date(second), new ShiftedDate(second), new Date(second + 1), Object.create(Date.prototype), new Date(NaN), new Date(second + 2)];
+    for (const expires of candidates) {
+      const data = { ...base, expires } as CookieData;
+      expect(outcome(() => serializeSetCookie('sid', 's:v', data))).toEqual(outcome(() => cookie.serialize('sid', 's:v', data as cookie.CookieSerializeOptions)));
+    }
+  });
+
   it('escapes every ASCII character at every position of IDs around the 16-byte steps, and very long IDs', () => {
     const codec = createSessionIdCodec('sid', ['keyboard cat']);
     const data = { path: '/', httpOnly: true } as CookieData;
