@@ -28,16 +28,6 @@ export function sha256Init(state: usize): void {
   return i8x16.shuffle(v, v, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
 }
 
-/**
- * Mixes one block, given as its sixteen message words, into `state`. Every
- * round is written out with its constant, the working variables and the
- * rolling 16-word schedule are locals (no memory traffic between rounds),
- * and the variables' roles rotate each round instead of shifting eight
- * values. Maj(a, b, c) is computed as ((a ^ b) & (b ^ c)) ^ b, where b ^ c
- * is the previous round's a ^ b (kept in x / y alternately): one operation
- * less per round. Inlined where some words are constants (the padded tail
- * of a 32-byte message), the compiler folds the schedule terms they feed.
- */
 // The message schedule runs four words at a time in vector lanes, beside
 // the scalar rounds (Wasm SIMD has no rotate: shift both ways and OR).
 @inline function vrotr(x: v128, n: i32): v128 {
