@@ -173,6 +173,23 @@ describe('store faults express-session has no rule for: one answer per request, 
     expect(ours).toMatchObject({ status: 200, handled: 1, errors: ['ESTOREFAIL'] });
   });
 
+  it('a store answering synchronously: a throw from the app after next() is the app\'s, not reported as the store\'s', () => {
+    // Outside Express nothing catches for the middleware: the app's throw must surface as it is, with next() called once.
+    const mw = session({ secret: SECRET, resave: false, saveUninitialized: false, store: faultyStore(session, { get: 'sync' }) });
+    const req: any = { url: '/', headers: { cookie: cookieFor(SID) }, method: 'GET' };
+    const res: any = { getHeader() {}, setHeader() {}, writeHead() {}, end() {} };
+    const appError = new Error('thrown by the app');
+    let nextCalls = 0;
+    expect(() =>
+      mw(req, res, () => {
+        nextCalls++;
+        throw appError;
+      }),
+    ).toThrow(appError);
+    expect(nextCalls).toBe(1);
+    expect(req.session.n).toBe(41);
+  });
+
   it('a hung get holds the request without storeTimeout (as express-session does)', async () => {
     expect(await runOnce(session, faultyStore(session, { get: 'never' }), 'read')).toBe('no response');
   });
