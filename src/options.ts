@@ -22,9 +22,11 @@ export interface SessionOptions {
   unset?: 'destroy' | 'keep';
   /**
    * Not in express-session: milliseconds the middleware waits for the store
-   * (get when loading, set/touch/destroy at the end of the response) before
-   * the request gets `next(err)` with code ERR_SESSION_STORE_TIMEOUT. A late
-   * answer is then ignored. Off (0) by default, as in express-session.
+   * (get when loading, set/touch/destroy at the end of the response, and the
+   * store calls of req.session's save/reload/destroy/regenerate) before the
+   * request, or the method's callback, gets an error with code
+   * ERR_SESSION_STORE_TIMEOUT. A late answer is then ignored. Off (0) by
+   * default, as in express-session.
    */
   storeTimeout?: number;
 }
