@@ -10,7 +10,9 @@ export type LmdbStoreErrorCode =
   /** The LMDB environment could not be opened (path not writable, not an LMDB directory, …). */
   | 'ERR_SESSION_STORE_OPEN'
   /** A session ID that cannot be a key: not a string, empty, too long or containing NUL. */
-  | 'ERR_SESSION_ID_INVALID';
+  | 'ERR_SESSION_ID_INVALID'
+  /** A commit failed (disk full, I/O error, map full): the writes of that commit are not stored. */
+  | 'ERR_SESSION_STORE_WRITE';
 
 export interface LmdbStoreError extends Error {
   code: LmdbStoreErrorCode;
@@ -30,4 +32,9 @@ export function corruptSession(sid: string, why: string, cause?: unknown): LmdbS
 
 export function storeClosed(): LmdbStoreError {
   return lmdbStoreError('ERR_SESSION_STORE_CLOSED', 'LmdbStore is closed');
+}
+
+export function commitFailed(cause: unknown): LmdbStoreError {
+  const detail = (cause as Error | undefined)?.message ?? String(cause);
+  return lmdbStoreError('ERR_SESSION_STORE_WRITE', `LmdbStore commit failed: ${detail}`, undefined, cause);
 }

@@ -1,3 +1,4 @@
+import { commitFailed } from './errors';
 import { conditionalWrite, type LmdbEnvironment } from './open-env';
 
 /** What one queued operation does; the queue is flat (kind, sid, json, stamp) so an operation allocates no object. */
@@ -120,13 +121,34 @@ export class GroupCommit {
     this.inFlight = true;
     this.onSent();
     commit.then(this.committed, this.committed);
-    this.acknowledged(commit).then(group.resolve, group.reject);
+    this.acknowledged(commit).then(group.resolve, (err: unknown) => rejectWithCause(group, err));
   }
+}
+
+/**
+ * lmdb rejects a failed commit with a generic "Commit failed" and puts the
+ * cause (ENOSPC, EIO, MDB_MAP_FULL) in a second promise, `commitError`, which
+ * must be handled too or it is an unhandled rejection. The group fails with
+ * ERR_SESSION_STORE_WRITE naming that cause.
+ */
+function rejectWithCause(group: Group, err: unknown): void {
+  const detail = (err as { commitError?: unknown } | null)?.commitError;
+  if (!(detail instanceof Promise)) {
+    group.reject(commitFailed(err));
+    return;
+  }
+  detail.then(
+    () => group.reject(commitFailed(err)),
+    (cause: unknown) => group.reject(commitFailed(cause)),
+  );
+  // lmdb settles commitError in the same callback; should it ever not, the group still fails.
+  setImmediate(() => group.reject(commitFailed(err)));
 }
 
 /** One promise shared by every operation of a group. */
 class Group {
   readonly promise: Promise<void>;
+  /** Settles the group's promise; later calls do nothing, as with any promise. */
   resolve!: () => void;
   reject!: (err: unknown) => void;
 

@@ -58,6 +58,11 @@ export function openLmdbEnvironment(options: EnvironmentOptions): LmdbEnvironmen
     root = lmdb.open({
       path: options.path,
       maxDbs: 8,
+      // The store groups its writes itself (group-commit.ts). lmdb's own
+      // per-turn batching adds a marker write whose promise nobody can hold:
+      // when a commit fails (disk full, I/O error) that promise rejects
+      // unhandled, which ends a Node process in its default mode.
+      eventTurnBatching: false,
       ...(options.mapSize !== undefined ? { mapSize: options.mapSize } : {}),
       ...LMDB_SYNC_FLAGS[options.durability],
     });
