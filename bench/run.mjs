@@ -18,6 +18,7 @@ import { renderReport } from './lib/report.mjs';
 import { SCENARIOS } from './lib/scenarios.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
 import { runScale } from './scale/run.mjs';
+import { updateReadme } from './lib/readme-block.mjs';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
@@ -110,6 +111,7 @@ if (partial) {
     writeFileSync(`${RESULTS_DIR}latest.svg`, chart);
     writeFileSync(`${RESULTS_DIR}latest.md`, renderReport(results, 'latest.svg'));
     written.push('bench/results/latest.md', 'bench/results/latest.svg');
+    if (updateReadme()) written.push('README.md (bench block)');
   }
   log(renderReport(results, null));
   log(`written: ${written.join(', ')}`);
