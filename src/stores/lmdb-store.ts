@@ -45,6 +45,7 @@ export class LmdbStore extends Store {
       env,
       acknowledgement(env, resolved.durability),
       backgroundSync === undefined ? noop : () => backgroundSync.markDirty(),
+      resolved.durability === 'background' || resolved.durability === 'none',
     );
     this[FAST_STORE] = this.createFastAccess();
     this.sweeper = new Sweeper(env, resolved, (result) => this.emit('sweep', result));

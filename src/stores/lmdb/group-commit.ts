@@ -22,6 +22,15 @@ const SLOTS_PER_OP = 4;
  *
  * Order is kept: operations are applied in the order they were queued, and a
  * group is sent only after the previous one is committed.
+ *
+ * With `synchronous` (the durabilities without an fsync per commit) a group is
+ * committed on this thread at the end of its turn instead (transactionSync):
+ * without an fsync the commit is a few writes into the OS cache, cheaper than
+ * handing it to lmdb's write thread and waiting for its answer, which left the
+ * main thread idle between groups. Measured, in process, 10 loops, quiet
+ * machine: 139 against 166 µs CPU per request, 0.68x against 0.61x of bare
+ * Express. Durabilities that fsync keep the write thread, so the main thread
+ * never waits for the disk.
  */
 export class GroupCommit {
   private readonly env: LmdbEnvironment;
@@ -33,7 +42,9 @@ export class GroupCommit {
   private scheduled = false;
   private readonly sendScheduled = (): void => {
     this.scheduled = false;
-    if (!this.inFlight) this.send();
+    if (this.queue.length === 0) return;
+    if (this.synchronous) this.commitHere();
+    else if (!this.inFlight) this.send();
   };
   private readonly committed = (): void => {
     this.inFlight = false;
@@ -41,12 +52,23 @@ export class GroupCommit {
   };
 
   private readonly onSent: () => void;
+  private readonly synchronous: boolean;
 
-  /** `onSent` runs once per group handed to lmdb (durability 'background' schedules its flush there). */
-  constructor(env: LmdbEnvironment, acknowledged: (commit: Promise<unknown>) => Promise<void>, onSent: () => void) {
+  /**
+   * `onSent` runs once per group handed to lmdb (durability 'background'
+   * schedules its flush there). `synchronous`: commit groups on this thread
+   * (only for durabilities that never fsync on commit).
+   */
+  constructor(
+    env: LmdbEnvironment,
+    acknowledged: (commit: Promise<unknown>) => Promise<void>,
+    onSent: () => void,
+    synchronous: boolean,
+  ) {
     this.env = env;
     this.acknowledged = acknowledged;
     this.onSent = onSent;
+    this.synchronous = synchronous;
     this.touchIfPresent = conditionalWrite(env.data);
   }
 
@@ -67,7 +89,10 @@ export class GroupCommit {
   /** Hands whatever is queued to lmdb now, ahead of a write that must come after it (clear, close). */
   sendNow(): Promise<void> {
     const pending = this.group?.promise ?? Promise.resolve();
-    if (this.queue.length > 0) this.send();
+    if (this.queue.length > 0) {
+      if (this.synchronous) this.commitHere();
+      else this.send();
+    }
     return pending;
   }
 
@@ -81,6 +106,43 @@ export class GroupCommit {
       setImmediate(this.sendScheduled);
     }
     return group.promise;
+  }
+
+  /** Commits the queued group on this thread, in one write transaction. */
+  private commitHere(): void {
+    const queue = this.queue;
+    const group = this.group!;
+    this.queue = [];
+    this.group = undefined;
+    const { root, data, expiry } = this.env;
+    try {
+      root.transactionSync(() => {
+        for (let i = 0; i < queue.length; i += SLOTS_PER_OP) {
+          const sid = queue[i + 1] as string;
+          switch (queue[i] as Op) {
+            case WRITE:
+              data.put(sid, queue[i + 2] as string);
+              expiry.put(sid, queue[i + 3] as Buffer);
+              break;
+            case TOUCH:
+              // Checked inside the write transaction, which holds the
+              // environment's write lock: no other process can destroy the
+              // session between the check and the write.
+              if (data.doesExist(sid)) expiry.put(sid, queue[i + 3] as Buffer);
+              break;
+            case DESTROY:
+              expiry.remove(sid);
+              data.remove(sid);
+              break;
+          }
+        }
+      });
+    } catch (err) {
+      group.reject(commitFailed(err));
+      return;
+    }
+    this.onSent();
+    group.resolve();
   }
 
   private send(): void {
