@@ -7,10 +7,8 @@
 //   node bench/micro/cookie-kernels.mjs [--quick]
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Bench } from 'tinybench';
 import { renderMicroGroup } from '../lib/micro.mjs';
-import { rotate } from '../lib/rounds.mjs';
-import { median } from '../lib/stats.mjs';
+import { measureMicroGroups } from '../lib/micro-rounds.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSessionIdCodec } = require('../../dist/session-id/codec.js');
@@ -95,36 +93,8 @@ function groups() {
   ];
 }
 
-async function measureOnce(fn, time) {
-  const bench = new Bench({ time, warmupTime: Math.min(50, time / 2), iterations: 10 });
-  bench.add('x', fn);
-  await bench.run();
-  const { result } = bench.tasks[0];
-  const meanMs = result.latency.mean;
-  return { hz: (1000 / meanMs) * BATCH, meanNs: (meanMs * 1e6) / BATCH };
-}
-
 export async function run({ quick = false } = {}) {
-  const rounds = quick ? 3 : 15;
-  const time = quick ? 60 : 150;
-  const out = [];
-  for (const { group, baseline, contenders } of groups()) {
-    const samples = new Map(contenders.map(([name]) => [name, []]));
-    for (let round = 0; round < rounds; round++) {
-      // Every round runs each contender once, starting at a different one, so drift spreads evenly.
-      for (const [name, fn] of rotate(contenders, round)) {
-        samples.get(name).push(await measureOnce(fn, time));
-      }
-    }
-    out.push({
-      group,
-      baseline,
-      results: contenders.map(([name]) => {
-        const list = samples.get(name);
-        return { name, hz: median(list.map((s) => s.hz)), meanNs: median(list.map((s) => s.meanNs)), rounds: list.length };
-      }),
-    });
-  }
+  const out = await measureMicroGroups(groups(), { rounds: quick ? 3 : 15, time: quick ? 60 : 150, batch: BATCH });
   if (sink === 0.5) console.log(sink);
   return out;
 }

@@ -8,9 +8,7 @@
 //   node bench/micro/memory-store.mjs [--quick]
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Bench } from 'tinybench';
-import { runInterleaved } from '../lib/rounds.mjs';
-import { median } from '../lib/stats.mjs';
+import { measureMicroGroups } from '../lib/micro-rounds.mjs';
 
 const require = createRequire(import.meta.url);
 const session = require('../../dist/index.js');
@@ -116,44 +114,14 @@ function groups(stores) {
   ];
 }
 
-async function measureOnce(fn, time) {
-  const bench = new Bench({ time, warmupTime: Math.min(50, time / 2), iterations: 10 });
-  bench.add('x', fn);
-  await bench.run();
-  const { result } = bench.tasks[0];
-  const meanMs = result.latency.mean;
-  return { hz: (1000 / meanMs) * BATCH, meanNs: (meanMs * 1e6) / BATCH };
-}
-
 export async function run({ quick = false } = {}) {
-  const rounds = quick ? 3 : 9;
-  const time = quick ? 60 : 250;
   const stores = createStores();
-  const out = [];
   try {
-    for (const { group, baseline, contenders } of groups(stores)) {
-      // Every round runs each contender once, starting at a different one, so drift spreads evenly.
-      const entrants = contenders.map(([id, fn]) => ({ id, fn }));
-      const samples = await runInterleaved({
-        rounds,
-        scenarios: [{ id: group }],
-        contenders: entrants,
-        measure: (entrant) => measureOnce(entrant.fn, time),
-      });
-      out.push({
-        group,
-        baseline,
-        results: entrants.map(({ id }) => {
-          const list = samples.get(group).get(id);
-          return { name: id, hz: median(list.map((s) => s.hz)), meanNs: median(list.map((s) => s.meanNs)), rounds: list.length };
-        }),
-      });
-    }
+    return await measureMicroGroups(groups(stores), { rounds: quick ? 3 : 9, time: quick ? 60 : 250, batch: BATCH });
   } finally {
     stores.memorystore.stopInterval();
     stores.ours.close();
   }
-  return out;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
