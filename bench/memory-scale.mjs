@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { percentileOfSorted as percentile } from './lib/stats.mjs';
+import { fillAndMeasure, sessionOf, sidOf } from './scale/fill-and-measure.mjs';
 
 const require = createRequire(import.meta.url);
 const SELF = fileURLToPath(import.meta.url);
@@ -42,53 +43,24 @@ const STORES = {
   },
 };
 
-// IDs as long as the default generator's (32 characters), data as a small app keeps.
-const sidOf = (i) => `bench${i.toString(36)}`.padEnd(32, '_');
-const sessionOf = (i) => ({
-  cookie: { originalMaxAge: DAY, expires: new Date(Date.now() + DAY), httpOnly: true, path: '/' },
-  user: `user-${i}`,
-  views: i % 100,
-});
-
 async function measureChild(storeId, sessions, gets) {
   const definition = STORES[storeId];
   if (!definition) throw new Error(`unknown store "${storeId}"`);
   if (typeof globalThis.gc !== 'function') throw new Error('the child needs --expose-gc');
   const { store, close } = definition.create();
-  const call = (method, ...args) =>
-    new Promise((resolve, reject) => store[method](...args, (err, value) => (err ? reject(err) : resolve(value))));
 
+  // The heap before the fill, so the row can show what the sessions themselves cost.
   globalThis.gc();
   const heapBefore = process.memoryUsage().heapUsed;
-  const BATCH = 5_000;
-  for (let start = 0; start < sessions; start += BATCH) {
-    const pending = [];
-    for (let i = start; i < Math.min(sessions, start + BATCH); i++) pending.push(call('set', sidOf(i), sessionOf(i)));
-    await Promise.all(pending);
-  }
-  globalThis.gc();
-  const memory = process.memoryUsage();
-
-  // Each get timed from the call to its callback, over a fixed pseudo-random walk of the stored IDs.
-  const latencies = [];
-  let state = 12345;
-  for (let n = 0; n < gets; n++) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    const sid = sidOf(state % sessions);
-    const started = performance.now();
-    const found = await call('get', sid);
-    latencies.push(performance.now() - started);
-    if (!found) throw new Error(`${storeId} lost session ${sid}`);
-  }
-  latencies.sort((a, b) => a - b);
+  const { heapUsedMB, rssMB, p99GetUs } = await fillAndMeasure(store, { sessions, gets });
 
   const row = {
     store: definition.title,
     sessions,
-    heapUsedMB: memory.heapUsed / MB,
-    heapGrowthMB: (memory.heapUsed - heapBefore) / MB,
-    rssMB: memory.rss / MB,
-    p99GetUs: percentile(latencies, 99) * 1000,
+    heapUsedMB,
+    heapGrowthMB: heapUsedMB - heapBefore / MB,
+    rssMB,
+    p99GetUs,
   };
   if (storeId === 'wasm-session') Object.assign(row, measureSweepTicks(store, sessions));
   await close();
