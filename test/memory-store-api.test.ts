@@ -4,8 +4,9 @@
  * codes, option validation, and callbacks that are asynchronous and single.
  */
 import { createRequire } from 'node:module';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../src/stores/memory-store';
+import { useFreshMemoryStores } from './helpers/memory-store';
 
 const require = createRequire(import.meta.url);
 const reference = require('express-session') as { MemoryStore: new () => CallbackStore };
@@ -27,15 +28,7 @@ function call(store: CallbackStore, method: keyof CallbackStore, ...args: unknow
   });
 }
 
-const stores: MemoryStore[] = [];
-function fresh(options?: ConstructorParameters<typeof MemoryStore>[0]): MemoryStore {
-  const store = new MemoryStore(options);
-  stores.push(store);
-  return store;
-}
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
-});
+const fresh = useFreshMemoryStores();
 
 function session(extra: Record<string, unknown> = {}, expires: Date | null = new Date(Date.now() + 60_000)) {
   return { cookie: { originalMaxAge: expires ? 60_000 : null, expires, httpOnly: true, path: '/' }, ...extra };

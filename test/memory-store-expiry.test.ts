@@ -3,20 +3,13 @@
  * past, removed by the background sweep without being read, and moved by
  * touch, which replaces the cookie and keeps the stored data.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FAST_STORE } from '../src/stores/fast-store';
 import { SWEEP_BUDGET } from '../src/stores/memory/sweeper';
 import { MemoryStore } from '../src/stores/memory-store';
+import { useFreshMemoryStores } from './helpers/memory-store';
 
-const stores: MemoryStore[] = [];
-function fresh(options?: ConstructorParameters<typeof MemoryStore>[0]): MemoryStore {
-  const store = new MemoryStore(options);
-  stores.push(store);
-  return store;
-}
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
-});
+const fresh = useFreshMemoryStores();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const get = (store: MemoryStore, sid: string) =>

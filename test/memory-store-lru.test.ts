@@ -3,19 +3,13 @@
  * pressure, growth of the Wasm memory, unicode keys and values, values larger
  * than the static transfer buffer, and a randomized run against a Map model.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FAST_STORE } from '../src/stores/fast-store';
-import { MemoryStore } from '../src/stores/memory-store';
+import { type MemoryStoreOptions, useFreshMemoryStores } from './helpers/memory-store';
 
-const stores: MemoryStore[] = [];
-function fresh(options?: ConstructorParameters<typeof MemoryStore>[0]): MemoryStore {
-  const store = new MemoryStore({ sweepInterval: 0, ...options });
-  stores.push(store);
-  return store;
-}
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
-});
+const freshStore = useFreshMemoryStores();
+// No background sweep here: eviction, not expiry, is what these tests watch.
+const fresh = (options?: MemoryStoreOptions) => freshStore({ sweepInterval: 0, ...options });
 
 const json = (id: string, pad = 0) => `{"cookie":{"originalMaxAge":null,"expires":null},"id":${JSON.stringify(id)},"pad":"${'p'.repeat(pad)}"}`;
 

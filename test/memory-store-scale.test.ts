@@ -2,20 +2,12 @@
  * Scale: a million sessions in one store (all readable, the JS heap flat,
  * expired ones swept in budgeted steps), and many async callers at once.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FAST_STORE } from '../src/stores/fast-store';
 import { SWEEP_BUDGET } from '../src/stores/memory/sweeper';
-import { MemoryStore } from '../src/stores/memory-store';
+import { useFreshMemoryStores } from './helpers/memory-store';
 
-const stores: MemoryStore[] = [];
-function fresh(options?: ConstructorParameters<typeof MemoryStore>[0]): MemoryStore {
-  const store = new MemoryStore(options);
-  stores.push(store);
-  return store;
-}
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
-});
+const fresh = useFreshMemoryStores();
 
 const MILLION = 1_000_000;
 const sid = (i: number) => `sess-${i.toString(36).padStart(8, '0')}-0123456789abcdef`;
