@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { measureMicroGroups } from '../lib/micro-rounds.mjs';
+import { sessionOf, storeRoundTrips } from '../lib/store-round-trips.mjs';
 
 const require = createRequire(import.meta.url);
 const session = require('../../dist/index.js');
@@ -20,14 +21,7 @@ const MemoryStoreFactory = require('memorystore');
 const BATCH = 64;
 const SESSIONS = 1000;
 const DAY = 86_400_000;
-
-const sidOf = (i) => `mb${i.toString(36)}`.padEnd(32, '_');
-const sessionOf = (i) => ({
-  cookie: { originalMaxAge: DAY, expires: new Date(Date.now() + DAY), secure: false, httpOnly: true, path: '/', sameSite: 'lax' },
-  user: { id: i, name: `user-${i}`, roles: ['reader'] },
-  views: i % 100,
-  cart: [{ sku: 'A-1', qty: 2 }],
-});
+const { sidOf, nextSid, sequential, concurrent } = storeRoundTrips({ prefix: 'mb', sessions: SESSIONS, batch: BATCH });
 
 function createStores() {
   const ReferenceMemoryStore = expressSession.MemoryStore;
@@ -42,25 +36,6 @@ function createStores() {
   }
   return stores;
 }
-
-let cursor = 0;
-const nextSid = () => sidOf((cursor = (cursor + 1) % SESSIONS));
-
-/** One request's store work through callbacks: get, change a field, set. */
-const roundTrip = (store) =>
-  new Promise((resolve, reject) => {
-    const sid = nextSid();
-    store.get(sid, (err, sess) => {
-      if (err || !sess) return reject(err ?? new Error(`lost ${sid}`));
-      sess.views++;
-      store.set(sid, sess, (err2) => (err2 ? reject(err2) : resolve()));
-    });
-  });
-
-const sequential = (store) => async () => {
-  for (let i = 0; i < BATCH; i++) await roundTrip(store);
-};
-const concurrent = (store) => () => Promise.all(Array.from({ length: BATCH }, () => roundTrip(store)));
 
 /** What the middleware does with our store: read the text, parse it, serialise the changed session, write the text. */
 const fastRoundTrip = (fast) => () => {
