@@ -12,13 +12,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { injectLoad, injectOnce } from './inprocess/inject-load.mjs';
-import { createBenchApp } from './lib/app.mjs';
-import { collectGarbage } from './lib/gc.mjs';
+import { measureInProcess } from './inprocess/run.mjs';
 import { loadBuiltPackage, requireFromRoot } from './lib/packages.mjs';
 import { runInterleaved } from './lib/rounds.mjs';
 import { scenarioById } from './lib/scenarios.mjs';
-import { preCreateSessions } from './lib/session-cookies.mjs';
 import { median, medianPairedRatio } from './lib/stats.mjs';
 
 const { values } = parseArgs({
@@ -83,28 +80,11 @@ const contenders = [
   ...values.durability.split(',').map(lmdbContender),
 ];
 
-async function measure(contender, scenario) {
-  const instance = contender.create();
-  try {
-    const app = createBenchApp(instance.middleware);
-    const cookies = scenario.sendsCookie
-      ? await preCreateSessions((request) => injectOnce(app, request), settings.connections, {
-          expectSessions: instance.middleware !== null,
-        })
-      : new Array(settings.connections).fill(undefined);
-    await injectLoad(app, scenario, cookies, settings.warmupMs);
-    collectGarbage();
-    return await injectLoad(app, scenario, cookies, settings.durationMs);
-  } finally {
-    await instance.close();
-  }
-}
-
 const samples = await runInterleaved({
   rounds: settings.rounds,
   scenarios,
   contenders,
-  measure,
+  measure: (contender, scenario) => measureInProcess(contender, scenario, settings),
   onScenarioDone: (round, scenario, thisRound) =>
     console.log(
       `round ${round + 1}/${settings.rounds} ${scenario.id}: ` +

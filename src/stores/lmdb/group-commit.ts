@@ -116,27 +116,14 @@ export class GroupCommit {
     this.group = undefined;
     const { root, data, expiry } = this.env;
     try {
-      root.transactionSync(() => {
-        for (let i = 0; i < queue.length; i += SLOTS_PER_OP) {
-          const sid = queue[i + 1] as string;
-          switch (queue[i] as Op) {
-            case WRITE:
-              data.put(sid, queue[i + 2] as string);
-              expiry.put(sid, queue[i + 3] as Buffer);
-              break;
-            case TOUCH:
-              // Checked inside the write transaction, which holds the
-              // environment's write lock: no other process can destroy the
-              // session between the check and the write.
-              if (data.doesExist(sid)) expiry.put(sid, queue[i + 3] as Buffer);
-              break;
-            case DESTROY:
-              expiry.remove(sid);
-              data.remove(sid);
-              break;
-          }
-        }
-      });
+      // The touch check runs inside the write transaction, which holds the
+      // environment's write lock: no other process can destroy the session
+      // between the check and the write.
+      root.transactionSync(() =>
+        applyQueue(this.env, queue, (sid, stamp) => {
+          if (data.doesExist(sid)) expiry.put(sid, stamp);
+        }),
+      );
     } catch (err) {
       group.reject(commitFailed(err));
       return;
@@ -150,32 +137,17 @@ export class GroupCommit {
     const group = this.group!;
     this.queue = [];
     this.group = undefined;
-    const { root, data, expiry, ifExists } = this.env;
+    const { root, expiry, ifExists } = this.env;
     const touchIfPresent = this.touchIfPresent;
     let commit: Promise<unknown>;
     try {
-      commit = root.batch(() => {
-        for (let i = 0; i < queue.length; i += SLOTS_PER_OP) {
-          const sid = queue[i + 1] as string;
-          switch (queue[i] as Op) {
-            case WRITE:
-              data.put(sid, queue[i + 2] as string);
-              expiry.put(sid, queue[i + 3] as Buffer);
-              break;
-            case TOUCH: {
-              // Conditional on the data so that a touch racing a destroy in
-              // another process cannot resurrect the session.
-              const stamp = queue[i + 3] as Buffer;
-              void touchIfPresent(sid, ifExists, () => expiry.put(sid, stamp));
-              break;
-            }
-            case DESTROY:
-              expiry.remove(sid);
-              data.remove(sid);
-              break;
-          }
-        }
-      });
+      // Conditional on the data, checked by lmdb's write thread at commit time,
+      // so that a touch racing a destroy in another process cannot resurrect the session.
+      commit = root.batch(() =>
+        applyQueue(this.env, queue, (sid, stamp) => {
+          void touchIfPresent(sid, ifExists, () => expiry.put(sid, stamp));
+        }),
+      );
     } catch (err) {
       group.reject(err);
       return;
@@ -205,6 +177,27 @@ function rejectWithCause(group: Group, err: unknown): void {
   );
   // lmdb settles commitError in the same callback; should it ever not, the group still fails.
   setImmediate(() => group.reject(commitFailed(err)));
+}
+
+/** Applies queued operations in order inside the caller's transaction; `touch` is how this path keeps a touch conditional. */
+function applyQueue(env: LmdbEnvironment, queue: unknown[], touch: (sid: string, stamp: Buffer) => void): void {
+  const { data, expiry } = env;
+  for (let i = 0; i < queue.length; i += SLOTS_PER_OP) {
+    const sid = queue[i + 1] as string;
+    switch (queue[i] as Op) {
+      case WRITE:
+        data.put(sid, queue[i + 2] as string);
+        expiry.put(sid, queue[i + 3] as Buffer);
+        break;
+      case TOUCH:
+        touch(sid, queue[i + 3] as Buffer);
+        break;
+      case DESTROY:
+        expiry.remove(sid);
+        data.remove(sid);
+        break;
+    }
+  }
 }
 
 /** One promise shared by every operation of a group. */
