@@ -13,10 +13,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Bench } from 'tinybench';
 import { renderMicroGroup } from '../lib/micro.mjs';
-import { runInterleaved } from '../lib/rounds.mjs';
+import { measureMicroGroups } from '../lib/micro-rounds.mjs';
 import { median } from '../lib/stats.mjs';
+import { sessionOf, storeRoundTrips } from '../lib/store-round-trips.mjs';
 
 const require = createRequire(import.meta.url);
 const session = require('../../dist/index.js');
@@ -30,13 +30,7 @@ const BATCH = 32;
 const SESSIONS = 1000;
 const DAY = 86_400_000;
 
-const sidOf = (i) => `lb${i.toString(36)}`.padEnd(32, '_');
-const sessionOf = (i) => ({
-  cookie: { originalMaxAge: DAY, expires: new Date(Date.now() + DAY), secure: false, httpOnly: true, path: '/', sameSite: 'lax' },
-  user: { id: i, name: `user-${i}`, roles: ['reader'] },
-  views: i % 100,
-  cart: [{ sku: 'A-1', qty: 2 }],
-});
+const { sidOf, nextSid, sequential, concurrent } = storeRoundTrips({ prefix: 'lb', sessions: SESSIONS, batch: BATCH });
 
 const dirs = [];
 function tempDir() {
@@ -89,25 +83,6 @@ async function createStores() {
   for (const store of Object.values(stores)) await setAll(store);
   return stores;
 }
-
-let cursor = 0;
-const nextSid = () => sidOf((cursor = (cursor + 1) % SESSIONS));
-
-/** One request's store work through callbacks: get, change a field, set. */
-const roundTrip = (store) =>
-  new Promise((resolve, reject) => {
-    const sid = nextSid();
-    store.get(sid, (err, sess) => {
-      if (err || !sess) return reject(err ?? new Error(`lost ${sid}`));
-      sess.views++;
-      store.set(sid, sess, (err2) => (err2 ? reject(err2) : resolve()));
-    });
-  });
-
-const sequential = (store) => async () => {
-  for (let i = 0; i < BATCH; i++) await roundTrip(store);
-};
-const concurrent = (store) => () => Promise.all(Array.from({ length: BATCH }, () => roundTrip(store)));
 
 /** What the middleware does with LmdbStore: read text, parse, serialise, write, answer once committed. */
 const fastRoundTrip = (fast) => {
@@ -188,46 +163,17 @@ function groups(stores) {
   ];
 }
 
-async function measureOnce(fn, time) {
-  const bench = new Bench({ time, warmupTime: Math.min(50, time / 2), iterations: 5 });
-  bench.add('x', fn);
-  await bench.run();
-  const { result } = bench.tasks[0];
-  if (result.error) throw result.error;
-  const meanMs = result.latency.mean;
-  return { hz: (1000 / meanMs) * BATCH, meanNs: (meanMs * 1e6) / BATCH };
-}
-
 export async function run({ quick = false } = {}) {
   const rounds = quick ? 3 : 7;
   const time = quick ? 60 : 250;
   const stores = await createStores();
-  const out = [];
   try {
-    for (const { group, baseline, contenders } of groups(stores)) {
-      // Every round runs each contender once, starting at a different one, so drift spreads evenly.
-      const entrants = contenders.map(([id, fn]) => ({ id, fn }));
-      const samples = await runInterleaved({
-        rounds,
-        scenarios: [{ id: group }],
-        contenders: entrants,
-        measure: (entrant) => measureOnce(entrant.fn, time),
-      });
-      out.push({
-        group,
-        baseline,
-        results: entrants.map(({ id }) => {
-          const list = samples.get(group).get(id);
-          return { name: id, hz: median(list.map((s) => s.hz)), meanNs: median(list.map((s) => s.meanNs)), rounds: list.length };
-        }),
-      });
-    }
+    return await measureMicroGroups(groups(stores), { rounds, time, batch: BATCH, iterations: 5 });
   } finally {
     stores.memorystore.stopInterval();
     await Promise.all([stores.naive.close(), stores.lmdb.close(), stores.lmdbCommit.close(), stores.lmdbFlush.close(), stores.lmdbNone.close()]);
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   }
-  return out;
 }
 
 /**
