@@ -1,21 +1,67 @@
 /**
- * Every error this package makes, each with a stable `code`. Messages of the
- * errors express-session also raises are kept word for word, so apps that
- * match on `err.message` keep working; new code should match on `err.code`.
+ * Every error this package makes, each with a stable `code`: the middleware's
+ * and those of its stores (MemoryStore, LmdbStore). Messages of the errors
+ * express-session also raises are kept word for word, so apps that match on
+ * `err.message` keep working; new code should match on `err.code`.
+ *
+ * A session ID is a bearer credential: no message holds one whole, only its
+ * first characters (`sidPrefix`). A store error about one session carries the
+ * full ID in its `sid` property for the app's own logging decisions.
  */
 
 export type SessionErrorCode =
+  /** A bad option at setup (a TypeError). */
   | 'ERR_SESSION_INVALID_OPTION'
+  /** Neither the `secret` option nor cookie-parser's `req.secret` is set. */
   | 'ERR_SESSION_SECRET_REQUIRED'
+  /** `req.session.reload()` found nothing in the store. */
   | 'ERR_SESSION_NOT_FOUND'
+  /** `store.regenerate()` on a store no session middleware was given (a TypeError). */
   | 'ERR_SESSION_STORE_NOT_ATTACHED'
+  /** Session data JSON cannot represent (a cycle, a BigInt, a throwing toJSON). */
   | 'ERR_SESSION_SERIALIZE'
+  /** A stored value that is not what this package writes (foreign, truncated or damaged); only that session is affected. */
   | 'ERR_SESSION_CORRUPT'
-  | 'ERR_SESSION_STORE_TIMEOUT';
+  /** The store did not answer within the `storeTimeout` option. */
+  | 'ERR_SESSION_STORE_TIMEOUT'
+  /** A session ID a store cannot use as a key: not a string, empty, too long or (LmdbStore) containing NUL. */
+  | 'ERR_SESSION_ID_INVALID'
+  /** A session larger than MemoryStore's `maxBytes`, or one that cannot be placed even after evicting all others. */
+  | 'ERR_SESSION_TOO_LARGE'
+  /** LmdbStore was closed; nothing can be read or written any more. */
+  | 'ERR_SESSION_STORE_CLOSED'
+  /** LmdbStore could not open its LMDB environment (path not writable, not an LMDB directory, …). */
+  | 'ERR_SESSION_STORE_OPEN'
+  /** An LmdbStore commit failed (disk full, I/O error, map full): the writes of that commit are not stored. */
+  | 'ERR_SESSION_STORE_WRITE';
+
+/** What every factory here returns: an Error (or TypeError) with a stable code. */
+export interface SessionError extends Error {
+  code: SessionErrorCode;
+  /** The session a store error is about; never part of `message`. */
+  sid?: string;
+}
 
 function withCode<E extends Error>(err: E, code: SessionErrorCode): E & { code: SessionErrorCode } {
   return Object.assign(err, { code });
 }
+
+/** The first characters of a session ID, enough to tell sessions apart in a log, too few to use. */
+function sidPrefix(sid: string): string {
+  return `${sid.slice(0, 6)}…`;
+}
+
+/** Store errors take their cause's message as it comes (errors of other realms included). */
+function causeMessage(cause: unknown): string {
+  return (cause as Error | undefined)?.message ?? String(cause);
+}
+
+/** Store errors set `cause` only when there is one, so `'cause' in err` means something. */
+function storeError(code: SessionErrorCode, message: string, cause?: unknown): SessionError {
+  return withCode(new Error(message, cause === undefined ? undefined : { cause }), code);
+}
+
+// ---- the middleware's errors ----
 
 /** A bad option at setup; the message is express-session's. */
 export function invalidOption(message: string): TypeError & { code: SessionErrorCode } {
@@ -49,8 +95,7 @@ export function serializeFailed(cause: unknown): Error & { code: SessionErrorCod
 /** A store handed back text that is not a session's JSON; only this session is affected. */
 export function corruptSession(sid: string, cause: unknown): Error & { code: SessionErrorCode } {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  // The ID is a bearer credential: name only its first characters.
-  return withCode(new Error(`stored session ${sid.slice(0, 6)}… is not valid JSON: ${reason}`, { cause }), 'ERR_SESSION_CORRUPT');
+  return withCode(new Error(`stored session ${sidPrefix(sid)} is not valid JSON: ${reason}`, { cause }), 'ERR_SESSION_CORRUPT');
 }
 
 /**
@@ -59,4 +104,66 @@ export function corruptSession(sid: string, cause: unknown): Error & { code: Ses
  */
 export function storeTimedOut(operation: string, timeoutMs: number): Error & { code: SessionErrorCode } {
   return withCode(new Error(`session store did not answer ${operation} within ${timeoutMs} ms`), 'ERR_SESSION_STORE_TIMEOUT');
+}
+
+// ---- the stores' errors ----
+
+/** A store was given a session ID that is not a string (MemoryStore). */
+export function sidNotString(sid: unknown): SessionError {
+  return storeError('ERR_SESSION_ID_INVALID', `session ID must be a string, got ${sid === null ? 'null' : typeof sid}`);
+}
+
+/** A session ID longer than MemoryStore's key buffer. */
+export function sidTooLong(bytes: number, maxKeyBytes: number): SessionError {
+  return storeError('ERR_SESSION_ID_INVALID', `session ID of ${bytes} UTF-8 bytes is longer than the ${maxKeyBytes} bytes allowed`);
+}
+
+/** A session ID LmdbStore cannot use as a key (lmdb's key size limit, no NUL in string keys). */
+export function sidNotStorable(maxKeyBytes: number): SessionError {
+  return storeError(
+    'ERR_SESSION_ID_INVALID',
+    `session ID must be a non-empty string of at most ${maxKeyBytes} UTF-8 bytes without NUL characters`,
+  );
+}
+
+/** A session that does not fit in MemoryStore. */
+export function sessionTooLarge(bytes: number, maxBytes: number): SessionError {
+  return storeError('ERR_SESSION_TOO_LARGE', `session of ${bytes} bytes does not fit in a MemoryStore of maxBytes ${maxBytes}`);
+}
+
+/** MemoryStore: `JSON.stringify` threw `cause` on a session (a cycle, a BigInt, a throwing toJSON). */
+export function storeSerializeFailed(cause: unknown): SessionError {
+  return storeError('ERR_SESSION_SERIALIZE', `session cannot be serialised: ${causeMessage(cause)}`, cause);
+}
+
+/** MemoryStore: `JSON.stringify` gave nothing for the value (undefined, a function, a symbol). */
+export function storeSerializeEmpty(value: unknown): SessionError {
+  return storeError('ERR_SESSION_SERIALIZE', `session cannot be serialised: ${typeof value}`);
+}
+
+/** MemoryStore holds text that does not parse (never written by the store itself). */
+export function storedSessionNotJson(cause: unknown): SessionError {
+  return storeError('ERR_SESSION_CORRUPT', 'stored session is not JSON', cause);
+}
+
+/** An LmdbStore entry that is not what the store writes; `why` says what is wrong with it. */
+export function corruptStoredEntry(sid: string, why: string, cause?: unknown): SessionError {
+  const err = storeError('ERR_SESSION_CORRUPT', `stored session ${sidPrefix(sid)} is corrupt: ${why}`, cause);
+  err.sid = sid;
+  return err;
+}
+
+/** A call on an LmdbStore after `close()`. */
+export function storeClosed(): SessionError {
+  return storeError('ERR_SESSION_STORE_CLOSED', 'LmdbStore is closed');
+}
+
+/** LmdbStore could not open the LMDB environment at `path`. */
+export function storeOpenFailed(path: string, cause: unknown): SessionError {
+  return storeError('ERR_SESSION_STORE_OPEN', `cannot open the LMDB environment at ${path}: ${causeMessage(cause)}`, cause);
+}
+
+/** An LmdbStore commit failed; every write of that commit fails with this. */
+export function commitFailed(cause: unknown): SessionError {
+  return storeError('ERR_SESSION_STORE_WRITE', `LmdbStore commit failed: ${causeMessage(cause)}`, cause);
 }
