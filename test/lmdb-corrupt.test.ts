@@ -67,12 +67,24 @@ describe('LmdbStore: corrupt or foreign entries', () => {
     const err = await call((cb) => store.get('bad', cb)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(err).toMatchObject({ code: 'ERR_SESSION_CORRUPT', sid: 'bad' });
-    expect((err as Error).message).toMatch(/stored session "bad" is corrupt/);
+    expect((err as Error).message).toMatch(/^stored session bad… is corrupt: /);
     expect(await call((cb) => store.get('good-1', cb))).toMatchObject({ ok: true });
     expect(await call((cb) => store.get('good-2', cb))).toMatchObject({ ok: true });
     // Listing goes on around it.
     const all = await call<Record<string, unknown>>((cb) => store.all(cb));
     expect(Object.keys(all).sort()).toEqual(['good-1', 'good-2']);
+  });
+
+  it('names only the first 6 characters of the session ID in the message; the full ID stays in err.sid', async () => {
+    const { store, dir } = await storeWithGoodAndBad({ data: 'not json' });
+    // The ID is a bearer credential: a message that reaches a log must not let a reader replay it.
+    const sid = 'k3Jx9QpLm2Vt8RwZ4yHn6BcD1fGs5AeU';
+    await writeRaw(dir, sid, { data: '{truncated', expiry: expiryBytes(Date.now() + 3_600_000) });
+    const err = await call((cb) => store.get(sid, cb)).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_SESSION_CORRUPT', sid });
+    expect((err as Error).message).toContain('stored session k3Jx9Q… is corrupt');
+    expect((err as Error).message).not.toContain(sid);
+    expect((err as Error).message).not.toContain(sid.slice(0, 7));
   });
 
   it('the corrupt entry can be destroyed or overwritten, after which it reads normally', async () => {

@@ -1,7 +1,7 @@
+import { storeClosed } from '../errors';
 import { Store } from '../store';
 import type { StoreCallback, StoredSession } from '../types';
 import { FAST_STORE, type FastStoreAccess } from './fast-store';
-import { storeClosed } from './lmdb/errors';
 import { BackgroundSync } from './lmdb/background-sync';
 import { GroupCommit } from './lmdb/group-commit';
 import { openLmdbEnvironment, type LmdbEnvironment } from './lmdb/open-env';
@@ -10,7 +10,8 @@ import { decodeExpiry, encodeExpiry, expiryOrThrow, isStorableSid, parseSession,
 import { Sweeper, type LmdbSweepResult } from './lmdb/sweeper';
 
 export type { LmdbDurability, LmdbStoreOptions } from './lmdb/options';
-export type { LmdbStoreError, LmdbStoreErrorCode } from './lmdb/errors';
+// Names this module exported before the codes moved to errors.ts, kept for code that imports them.
+export type { SessionError as LmdbStoreError, SessionErrorCode as LmdbStoreErrorCode } from '../errors';
 export type { LmdbSweepResult } from './lmdb/sweeper';
 
 type Callback<T = void> = StoreCallback<T>;

@@ -1,4 +1,4 @@
-import { commitFailed } from './errors';
+import { commitFailed } from '../../errors';
 import { conditionalWrite, type LmdbEnvironment } from './open-env';
 
 /** What one queued operation does; the queue is flat (kind, sid, json, stamp) so an operation allocates no object. */

@@ -1,5 +1,5 @@
 import type { Database, RootDatabase } from 'lmdb';
-import { lmdbStoreError } from './errors';
+import { storeOpenFailed } from '../../errors';
 import type { ResolvedLmdbStoreOptions } from './options';
 
 /** The environment and the three databases the store uses inside it. */
@@ -67,12 +67,7 @@ export function openLmdbEnvironment(options: EnvironmentOptions): LmdbEnvironmen
       ...LMDB_SYNC_FLAGS[options.durability],
     });
   } catch (err) {
-    throw lmdbStoreError(
-      'ERR_SESSION_STORE_OPEN',
-      `cannot open the LMDB environment at ${options.path}: ${(err as Error)?.message ?? String(err)}`,
-      undefined,
-      err,
-    );
+    throw storeOpenFailed(options.path, err);
   }
   return {
     root,

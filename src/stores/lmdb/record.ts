@@ -1,5 +1,5 @@
 import { endianness } from 'node:os';
-import { corruptSession, lmdbStoreError } from './errors';
+import { corruptStoredEntry, sidNotStorable } from '../../errors';
 
 /**
  * What the store keeps per session, in two databases of one environment:
@@ -37,7 +37,7 @@ export function decodeExpiry(bytes: Uint8Array): number {
 export function expiryOrThrow(sid: string, bytes: Uint8Array): number {
   const expiresAt = decodeExpiry(bytes);
   if (Number.isNaN(expiresAt)) {
-    throw corruptSession(sid, `expiry record has ${bytes.length} bytes, expected ${EXPIRY_BYTES} holding a number`);
+    throw corruptStoredEntry(sid, `expiry record has ${bytes.length} bytes, expected ${EXPIRY_BYTES} holding a number`);
   }
   return expiresAt;
 }
@@ -52,7 +52,7 @@ export function isSessionText(text: string): boolean {
 }
 
 export function sessionTextOrThrow(sid: string, text: string): string {
-  if (!isSessionText(text)) throw corruptSession(sid, 'value is not a JSON object');
+  if (!isSessionText(text)) throw corruptStoredEntry(sid, 'value is not a JSON object');
   return text;
 }
 
@@ -62,7 +62,7 @@ export function parseSession<T>(sid: string, text: string): T {
     return JSON.parse(sessionTextOrThrow(sid, text)) as T;
   } catch (err) {
     if ((err as { code?: unknown }).code === 'ERR_SESSION_CORRUPT') throw err;
-    throw corruptSession(sid, `value is not valid JSON (${(err as Error).message})`, err);
+    throw corruptStoredEntry(sid, `value is not valid JSON (${(err as Error).message})`, err);
   }
 }
 
@@ -84,8 +84,5 @@ export function isStorableSid(sid: unknown): sid is string {
 
 export function sidOrThrow(sid: unknown): string {
   if (isStorableSid(sid)) return sid;
-  throw lmdbStoreError(
-    'ERR_SESSION_ID_INVALID',
-    `session ID must be a non-empty string of at most ${MAX_KEY_BYTES} UTF-8 bytes without NUL characters`,
-  );
+  throw sidNotStorable(MAX_KEY_BYTES);
 }
