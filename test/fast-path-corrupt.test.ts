@@ -52,4 +52,19 @@ describe('corrupt stored session on the fast path', () => {
       expect(fine.body).toEqual({ id: bystander.body.id, views: 2 });
     });
   }
+
+  it('MemoryStore.get on the corrupt entry: ERR_SESSION_CORRUPT whose message does not hold the session ID', async () => {
+    const { app, store } = buildApp();
+    const victim = await request(app).get('/count');
+    const sid: string = victim.body.id;
+    (store as any)[FAST_STORE].writeJSON(sid, '{"cookie":{"path":"/"', NaN);
+
+    // The ID is a bearer credential: a message that reaches a log must not let a reader replay it.
+    const err = await new Promise<any>((resolve) => store.get(sid, (e: unknown) => resolve(e)));
+    expect(err).toBeInstanceOf(Error);
+    expect(err.code).toBe('ERR_SESSION_CORRUPT');
+    expect(sid.length).toBeGreaterThan(6);
+    expect(err.message).not.toContain(sid);
+    expect(err.message).not.toContain(sid.slice(0, 7));
+  });
 });

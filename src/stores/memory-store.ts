@@ -1,8 +1,8 @@
+import { sessionTooLarge, sidNotString, sidTooLong, storedSessionNotJson, storeSerializeEmpty, storeSerializeFailed } from '../errors';
 import { Store } from '../store';
 import type { StoreCallback, StoredSession } from '../types';
 import { EngineLimitError, LruStoreEngine, TOUCH_NEEDS_REWRITE, TOUCH_NO_ROOM, type LruEngineStats } from '../wasm/lru-store';
 import { FAST_STORE, type FastStoreAccess } from './fast-store';
-import { memoryStoreError, sessionTooLarge, sidNotString, sidTooLong } from './memory/errors';
 import { cookieExpiry, effectiveExpiry } from './memory/expiry';
 import { resolveMemoryStoreOptions, type MemoryStoreOptions, type ResolvedMemoryStoreOptions } from './memory/options';
 import { startSweeping, type Sweeper } from './memory/sweeper';
@@ -198,9 +198,9 @@ function stringify(value: unknown): string {
   try {
     json = JSON.stringify(value);
   } catch (cause) {
-    throw memoryStoreError('ERR_SESSION_SERIALIZE', `session cannot be serialised: ${(cause as Error)?.message ?? String(cause)}`, cause);
+    throw storeSerializeFailed(cause);
   }
-  if (json === undefined) throw memoryStoreError('ERR_SESSION_SERIALIZE', `session cannot be serialised: ${typeof value}`);
+  if (json === undefined) throw storeSerializeEmpty(value);
   return json;
 }
 
@@ -208,7 +208,7 @@ function parseStored(json: string): StoredSession {
   try {
     return JSON.parse(json) as StoredSession;
   } catch (cause) {
-    throw memoryStoreError('ERR_SESSION_CORRUPT', 'stored session is not JSON', cause);
+    throw storedSessionNotJson(cause);
   }
 }
 
