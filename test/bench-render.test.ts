@@ -95,6 +95,44 @@ describe('bench end-to-end summary', () => {
     expect(byKey('ours-memory', 'new-session', 'express-session').status).toBe('not measured');
     expect(byKey('ours-lmdb', 'read-modify', 'bare').status).toBe('not measured');
   });
+
+  it('reports the ceiling and says when a target lies above it', () => {
+    // Bare Express only 1.4x express-session here: the 1.6x target is out of any middleware's reach.
+    const tight = summariseLoad(
+      new Map([
+        [
+          'read-modify',
+          new Map([
+            ['bare', [sample(700, 50), sample(700, 50), sample(700, 50)]],
+            ['express-session', [sample(500, 70), sample(500, 70), sample(500, 70)]],
+            ['ours-memory', [sample(600, 60), sample(600, 60), sample(600, 60)]],
+          ]),
+        ],
+        [
+          'new-session',
+          new Map([
+            ['bare', [sample(1000, 50), sample(1000, 50), sample(1000, 50)]],
+            ['express-session', [sample(400, 125), sample(400, 125), sample(400, 125)]],
+            ['ours-memory', [sample(600, 80), sample(600, 80), sample(600, 80)]],
+          ]),
+        ],
+      ]),
+      contenders,
+      baselines,
+    );
+    const results = evaluateTargets(tight);
+    const find = (scenario: string, baseline: string) =>
+      results.find((r: { target: { contender: string; scenario: string; baseline: string } }) =>
+        r.target.contender === 'ours-memory' && r.target.scenario === scenario && r.target.baseline === baseline);
+    expect(find('read-modify', 'express-session').ceiling).toBeCloseTo(1.4, 10);
+    expect(find('read-modify', 'express-session').status).toBe('not met (above the ceiling)');
+    // Against bare Express the ceiling is 1 and 0.9x is within it: plainly not met.
+    expect(find('read-modify', 'bare').ceiling).toBe(1);
+    expect(find('read-modify', 'bare').status).toBe('not met');
+    // 2.5x ceiling, 1.5x measured: the 2x target is reachable, so only 'not met'.
+    expect(find('new-session', 'express-session').ceiling).toBeCloseTo(2.5, 10);
+    expect(find('new-session', 'express-session').status).toBe('not met');
+  });
 });
 
 describe('bench micro groups', () => {
