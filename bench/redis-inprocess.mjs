@@ -17,6 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './lib/stats.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -129,12 +130,6 @@ async function timeRequests(variant, total, inFlight) {
   const cpu = process.cpuUsage(cpu0);
   return { wallNs, cpuNs: (cpu.user + cpu.system) * 1000 };
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** Interleaved rounds in rotating order (one warm-up round discarded); medians per variant. */
 async function measure(variants, { rounds, perRound, inFlight }) {

@@ -8,6 +8,7 @@
 //   node bench/experiments/write-timing.mjs [rounds] [scenario]     (defaults: 3, read-modify)
 import { measureServer } from '../e2e/run.mjs';
 import { scenarioById } from '../lib/scenarios.mjs';
+import { median, medianPairedRatio } from '../lib/stats.mjs';
 
 const SERVER = new URL('./write-timing-server.mjs', import.meta.url).href;
 const rounds = Number(process.argv[2] ?? 3);
@@ -20,12 +21,14 @@ for (let round = 0; round < rounds; round++) {
   for (const variant of order) samples[variant].push(await measureServer(SERVER, [variant, scenario.id], scenario, settings, true));
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 console.log(`${scenario.title}, ${rounds} interleaved round(s) of ${settings.durationS} s, 10 connections, medians:`);
 for (const [variant, list] of Object.entries(samples)) {
   const cpu = median(list.map((s) => s.cpuUsPerReq));
   const rps = median(list.map((s) => s.reqPerSec));
   console.log(`  ${variant.padEnd(9)} ${rps.toFixed(0).padStart(6)} req/s  ${cpu.toFixed(1).padStart(6)} server CPU µs/req`);
 }
-const ratios = samples.sync.map((s, i) => s.cpuUsPerReq / samples.deferred[i].cpuUsPerReq);
-console.log(`  server CPU per request, sync ÷ deferred (median of rounds): ${median(ratios).toFixed(2)}x`);
+const cpuRatio = medianPairedRatio(
+  samples.sync.map((s) => s.cpuUsPerReq),
+  samples.deferred.map((s) => s.cpuUsPerReq),
+);
+console.log(`  server CPU per request, sync ÷ deferred (median of rounds): ${cpuRatio.toFixed(2)}x`);
