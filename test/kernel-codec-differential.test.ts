@@ -1,8 +1,8 @@
 import signature from 'cookie-signature';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSessionIdCodec } from '../src/session-id/codec';
-import { readSessionIdJs, unsignCookieValue } from '../src/session-id/js-codec';
+import { createSessionIdCodec } from '../src/cookie-codec/codec';
+import { readSessionIdJs, unsignCookieValue } from '../src/cookie-codec/js-codec';
 import { createRecord, MAX_INPUT_CHARS, readSessionCookie, USE_JS_PATH } from '../src/wasm/cookie-kernel';
 
 // Header → verified ID through the Wasm codec must equal the reference

@@ -1,16 +1,16 @@
 import type { ServerResponse } from 'node:http';
 import onHeaders from 'on-headers';
 import type { ChangeTracker } from './change-tracker';
-import { debug } from './debug';
-import { serializeFailed } from './errors';
+import { debug } from '../debug';
+import { serializeFailed } from '../errors';
 import { isSecure } from './is-secure';
-import type { NextFunction, SessionContext } from './middleware';
-import { Session } from './session';
-import type { SessionIdCodec } from './session-id/codec';
-import { serializeSetCookie } from './set-cookie';
-import { StoreCall, type StoreOperation } from './store-timeout';
-import type { FastStoreAccess, FastWriteResult } from './stores/fast-store';
-import type { SessionRequest } from './types';
+import type { NextFunction, SessionContext } from '../middleware';
+import { Session } from '../session/session';
+import type { SessionIdCodec } from '../cookie-codec/codec';
+import { serializeSetCookie } from '../cookie-codec/set-cookie';
+import { StoreCall, type StoreOperation } from './store-call';
+import type { FastStoreAccess, FastWriteResult } from '../stores/fast-store';
+import type { SessionRequest } from '../types';
 
 type EndArgs = Parameters<ServerResponse['end']>;
 type OriginalEnd = (...args: EndArgs) => ServerResponse;

@@ -1,4 +1,4 @@
-import type { Session } from './session';
+import type { Session } from '../session/session';
 
 /**
  * Change detection compares the session's data without its cookie (touching

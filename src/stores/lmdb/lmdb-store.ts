@@ -1,18 +1,18 @@
-import { storeClosed } from '../errors';
-import { Store } from '../store';
-import type { StoreCallback, StoredSession } from '../types';
-import { FAST_STORE, type FastStoreAccess } from './fast-store';
-import { BackgroundSync } from './lmdb/background-sync';
-import { GroupCommit } from './lmdb/group-commit';
-import { openLmdbEnvironment, type LmdbEnvironment } from './lmdb/open-env';
-import { resolveLmdbStoreOptions, type LmdbStoreOptions, type ResolvedLmdbStoreOptions } from './lmdb/options';
-import { decodeExpiry, encodeExpiry, expiryOrThrow, isStorableSid, parseSession, sessionTextOrThrow, sidOrThrow } from './lmdb/record';
-import { Sweeper, type LmdbSweepResult } from './lmdb/sweeper';
+import { storeClosed } from '../../errors';
+import { Store } from '../../session/store';
+import type { StoreCallback, StoredSession } from '../../types';
+import { FAST_STORE, type FastStoreAccess } from '../fast-store';
+import { BackgroundSync } from './background-sync';
+import { GroupCommit } from './group-commit';
+import { openLmdbEnvironment, type LmdbEnvironment } from './open-env';
+import { resolveLmdbStoreOptions, type LmdbStoreOptions, type ResolvedLmdbStoreOptions } from './options';
+import { decodeExpiry, encodeExpiry, expiryOrThrow, isStorableSid, parseSession, sessionTextOrThrow, sidOrThrow } from './record';
+import { Sweeper, type LmdbSweepResult } from './sweeper';
 
-export type { LmdbDurability, LmdbStoreOptions } from './lmdb/options';
+export type { LmdbDurability, LmdbStoreOptions } from './options';
 // Names this module exported before the codes moved to errors.ts, kept for code that imports them.
-export type { SessionError as LmdbStoreError, SessionErrorCode as LmdbStoreErrorCode } from '../errors';
-export type { LmdbSweepResult } from './lmdb/sweeper';
+export type { SessionError as LmdbStoreError, SessionErrorCode as LmdbStoreErrorCode } from '../../errors';
+export type { LmdbSweepResult } from './sweeper';
 
 type Callback<T = void> = StoreCallback<T>;
 

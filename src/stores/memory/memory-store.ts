@@ -1,13 +1,13 @@
-import { sessionTooLarge, sidNotString, sidTooLong, storedSessionNotJson, storeSerializeEmpty, storeSerializeFailed } from '../errors';
-import { Store } from '../store';
-import type { StoreCallback, StoredSession } from '../types';
-import { EngineLimitError, LruStoreEngine, TOUCH_NEEDS_REWRITE, TOUCH_NO_ROOM, type LruEngineStats } from '../wasm/lru-store';
-import { FAST_STORE, type FastStoreAccess } from './fast-store';
-import { cookieExpiry, effectiveExpiry } from './memory/expiry';
-import { resolveMemoryStoreOptions, type MemoryStoreOptions, type ResolvedMemoryStoreOptions } from './memory/options';
-import { startSweeping, type Sweeper } from './memory/sweeper';
+import { sessionTooLarge, sidNotString, sidTooLong, storedSessionNotJson, storeSerializeEmpty, storeSerializeFailed } from '../../errors';
+import { Store } from '../../session/store';
+import type { StoreCallback, StoredSession } from '../../types';
+import { EngineLimitError, LruStoreEngine, TOUCH_NEEDS_REWRITE, TOUCH_NO_ROOM, type LruEngineStats } from '../../wasm/lru-store';
+import { FAST_STORE, type FastStoreAccess } from '../fast-store';
+import { cookieExpiry, effectiveExpiry } from './expiry';
+import { resolveMemoryStoreOptions, type MemoryStoreOptions, type ResolvedMemoryStoreOptions } from './options';
+import { startSweeping, type Sweeper } from './sweeper';
 
-export type { MemoryStoreOptions } from './memory/options';
+export type { MemoryStoreOptions } from './options';
 
 export interface MemoryStoreStats extends LruEngineStats {
   /** The configured bound of the arena. */
