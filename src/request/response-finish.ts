@@ -184,8 +184,9 @@ class ResponseSession {
       const fast = ctx.fast;
       if (fast !== undefined && sess.save === Session.prototype.save) {
         debug('saving %s', sess.id);
+        const base = tracker.writing(sess);
         tracker.savedData = tracker.current(sess);
-        this.afterFastWrite(fast, 'writeJSON', req.sessionID, tracker.json, expiryOf(sess), undefined);
+        this.afterFastWrite(fast, 'writeJSON', req.sessionID, tracker.json, expiryOf(sess), undefined, base);
       } else {
         this.afterCallbackWrite('set', (cb) => sess.save(cb), undefined);
       }
@@ -225,10 +226,16 @@ class ResponseSession {
     json: string,
     expiresAt: number,
     doneMessage: string | undefined,
+    baseData?: string,
   ): void {
     let result: FastWriteResult;
     try {
-      result = operation === 'destroy' ? fast.destroy(sid) : fast[operation](sid, json, expiresAt);
+      result =
+        operation === 'destroy'
+          ? fast.destroy(sid)
+          : operation === 'writeJSON'
+            ? fast.writeJSON(sid, json, expiresAt, baseData)
+            : fast.touch(sid, json, expiresAt);
     } catch (err) {
       this.finish(err, doneMessage);
       return;
