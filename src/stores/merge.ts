@@ -64,7 +64,8 @@ const has = (obj: Json, key: string): boolean => Object.prototype.hasOwnProperty
 
 /** The key-by-key merge; the result starts with mine's cookie, so the stores' cookie-splicing touch keeps working. */
 function mergeKeys(baseData: string, mine: string, theirs: string): string {
-  const base = parseObject('{' + baseData.slice(1));
+  // `,"k":v}` becomes `{"k":v}`; `}` (no data) becomes `{}`.
+  const base = parseObject(baseData === '}' ? '{}' : '{' + baseData.slice(1));
   const my = parseObject(mine);
   const their = parseObject(theirs);
   // Unreadable text on any side: no merge is meaningful, and a plain save would write mine.

@@ -42,17 +42,23 @@ function isTopLevelKey(json: string, at: number): boolean {
   for (let i = 1; i < at; i++) {
     const c = json.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      for (i++; i < at; i++) {
-        const d = json.charCodeAt(i);
-        if (d === 0x5c /* \ */) i++;
-        else if (d === 0x22) break;
-      }
-      if (i >= at) return false; // `at` is inside a string
+      i = closingQuote(json, i);
+      if (i < 0 || i >= at) return false; // `at` is inside a string
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) depth++;
     else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--;
   }
   const before = json.charCodeAt(at - 1);
   return depth === 0 && (before === 0x2c /* , */ || before === 0x7b /* { */);
+}
+
+/** Index of the quote closing the string that opens at `open`, or -1; strings are skipped natively, not char by char. */
+function closingQuote(json: string, open: number): number {
+  for (let i = json.indexOf('"', open + 1); i >= 0; i = json.indexOf('"', i + 1)) {
+    let backslashes = 0;
+    while (json.charCodeAt(i - 1 - backslashes) === 0x5c /* \ */) backslashes++;
+    if (backslashes % 2 === 0) return i;
+  }
+  return -1;
 }
 
 /** Index just past the JSON value starting at `i`, or -1 if it never ends. */
