@@ -167,3 +167,13 @@ export function storeOpenFailed(path: string, cause: unknown): SessionError {
 export function commitFailed(cause: unknown): SessionError {
   return storeError('ERR_SESSION_STORE_WRITE', `LmdbStore commit failed: ${causeMessage(cause)}`, cause);
 }
+
+/** Session data nested deeper than stored sessions may be (stored-json.ts): refused at write, so no load can fail on it. */
+export function sessionTooDeep(maxDepth: number): SessionError {
+  return storeError('ERR_SESSION_SERIALIZE', `session cannot be serialised: nested deeper than ${maxDepth} levels`);
+}
+
+/** The first characters of a session ID, for events and logs that must not hold a usable ID. */
+export function sessionIdPrefix(sid: string): string {
+  return sidPrefix(sid);
+}
