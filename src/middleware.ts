@@ -4,7 +4,7 @@ import parseUrl from 'parseurl';
 import { ChangeTracker, REQUEST_TRACKER, type TrackedRequest } from './request/change-tracker';
 import { Cookie, type CookieOptions } from './session/cookie';
 import { debug } from './debug';
-import { secretRequired } from './errors';
+import { corruptStoredEntry, secretRequired } from './errors';
 import { isSecure } from './request/is-secure';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
 import { finishResponse } from './request/response-finish';
@@ -258,5 +258,12 @@ function adoptLoaded(
   }
   debug('session found');
   ctx.inflate(req, stored);
-  tracker.loaded(req.sessionID, req.session as Session, stored, storedJSON, !ctx.resave);
+  try {
+    tracker.loaded(req.sessionID, req.session as Session, stored, storedJSON, !ctx.resave);
+  } catch (err) {
+    // Only a foreign store's object gets here (stringified for the baseline): one too deep for JSON is damaged data.
+    // The request fails with no session, so the end of the response does not trip over it again.
+    delete req.session;
+    throw corruptStoredEntry(req.sessionID, `value cannot be serialised (${(err as Error)?.message})`, err);
+  }
 }
