@@ -174,3 +174,13 @@ export function commitFailed(cause: unknown): SessionError {
 export function userKeyMissing(method: string): SessionError {
   return storeError('ERR_SESSION_NO_USER_KEY', `store.${method}() needs the store's userKey option (the session field that names the user)`);
 }
+
+/** Session data nested deeper than stored sessions may be (stored-json.ts): refused at write, so no load can fail on it. */
+export function sessionTooDeep(maxDepth: number): SessionError {
+  return storeError('ERR_SESSION_SERIALIZE', `session cannot be serialised: nested deeper than ${maxDepth} levels`);
+}
+
+/** The first characters of a session ID, for events and logs that must not hold a usable ID. */
+export function sessionIdPrefix(sid: string): string {
+  return sidPrefix(sid);
+}

@@ -4,7 +4,7 @@ import parseUrl from 'parseurl';
 import { ChangeTracker, REQUEST_TRACKER, type TrackedRequest } from './request/change-tracker';
 import { Cookie, type CookieOptions } from './session/cookie';
 import { debug } from './debug';
-import { corruptSession, secretRequired } from './errors';
+import { corruptStoredEntry, secretRequired } from './errors';
 import { isSecure } from './request/is-secure';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
 import { finishResponse } from './request/response-finish';
@@ -15,6 +15,7 @@ import { readSessionId } from './request/read-session-id';
 import { sessionInflaterFor, type SessionInflater, type Store } from './session/store';
 import { StoreCall } from './request/store-call';
 import { fastAccessOf, type FastStoreAccess } from './stores/fast-store';
+import { checkStoredSession } from './stores/stored-json';
 import type { SessionRequest, StoredSession } from './types';
 
 // Created here so depd attributes the setup warnings to the code that called the factory.
@@ -101,8 +102,9 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
     const fast = ctx.fast;
     if (fast !== undefined) {
       try {
-        const text = fast.readJSON(cookieId);
-        adoptLoaded(ctx, req, tracker, text === undefined ? undefined : parseStored(cookieId, text), text);
+        // Our store answers a corrupt entry as not found (it removes and reports it), so the user is not locked out.
+        const loaded = fast.readSession(cookieId);
+        adoptLoaded(ctx, req, tracker, loaded?.session, loaded?.text);
       } catch (err) {
         next(err);
         return;
@@ -119,7 +121,9 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
         return;
       }
       try {
-        adoptLoaded(ctx, req, tracker, err ? undefined : (sess as StoredSession | null | undefined) || undefined, undefined);
+        // A foreign store's answer meets the same shape rule as our stores' text; a failure is next(err) ERR_SESSION_CORRUPT.
+        const stored = err || !sess ? undefined : checkStoredSession(cookieId, sess);
+        adoptLoaded(ctx, req, tracker, stored, undefined);
       } catch (e) {
         next(e);
         return;
@@ -239,19 +243,6 @@ function startNewSession(ctx: SessionContext, req: SessionRequest, tracker: Chan
   tracker.generated(req.session as Session);
 }
 
-function parseStored(sid: string, text: string): StoredSession {
-  let stored: unknown;
-  try {
-    stored = JSON.parse(text);
-  } catch (err) {
-    throw corruptSession(sid, err);
-  }
-  if (stored === null || typeof stored !== 'object' || typeof (stored as StoredSession).cookie !== 'object') {
-    throw corruptSession(sid, new TypeError('not an object with a cookie'));
-  }
-  return stored as StoredSession;
-}
-
 /** Turns what the store returned into `req.session`, or starts a new session when nothing was found. */
 function adoptLoaded(
   ctx: SessionContext,
@@ -267,5 +258,12 @@ function adoptLoaded(
   }
   debug('session found');
   ctx.inflate(req, stored);
-  tracker.loaded(req.sessionID, req.session as Session, stored, storedJSON, !ctx.resave);
+  try {
+    tracker.loaded(req.sessionID, req.session as Session, stored, storedJSON, !ctx.resave);
+  } catch (err) {
+    // Only a foreign store's object gets here (stringified for the baseline): one too deep for JSON is damaged data.
+    // The request fails with no session, so the end of the response does not trip over it again.
+    delete req.session;
+    throw corruptStoredEntry(req.sessionID, `value cannot be serialised (${(err as Error)?.message})`, err);
+  }
 }

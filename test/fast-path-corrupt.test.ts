@@ -1,7 +1,9 @@
 /**
- * A stored value that is not a session's JSON, met on the middleware's fast
- * path (our own stores): that request gets next(err) with ERR_SESSION_CORRUPT,
- * the process stays up, and other sessions keep working.
+ * A stored value that is not a session's JSON, met by MemoryStore on the
+ * middleware's fast path or through its own get: the entry is removed,
+ * counted in stats().corrupt and announced by a 'corrupt' event, and the
+ * request starts a fresh session as for an unknown ID. The process stays up
+ * and other sessions keep working.
  */
 import { createRequire } from 'node:module';
 import request from 'supertest';
@@ -28,24 +30,38 @@ function buildApp() {
   return { app, store, errors };
 }
 
-describe('corrupt stored session on the fast path', () => {
+describe('corrupt stored session in MemoryStore', () => {
   for (const [label, garbage] of [
     ['invalid JSON', '{"cookie":{"path":"/"'],
     ['JSON that is not a session', '[1,2,3]'],
+    ['cookie: null', '{"cookie":null,"views":3}'],
+    ["cookie.originalMaxAge 'abc'", '{"cookie":{"originalMaxAge":"abc","path":"/"},"views":3}'],
+    ['100,000-deep JSON', '{"cookie":{"path":"/"},"deep":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}'],
   ] as const) {
-    it(`${label}: 500 with ERR_SESSION_CORRUPT, other sessions unaffected`, async () => {
+    it(`${label}: a fresh session, the entry removed and counted, other sessions unaffected`, async () => {
       const { app, store, errors } = buildApp();
+      const events: any[] = [];
+      store.on('corrupt', (e: unknown) => events.push(e));
       const victim = await request(app).get('/count');
       const bystander = await request(app).get('/count');
       const victimCookie = victim.headers['set-cookie'][0].split(';')[0];
       const bystanderCookie = bystander.headers['set-cookie'][0].split(';')[0];
 
-      (store as any)[FAST_STORE].writeJSON(victim.body.id, garbage, NaN);
+      // Straight into the engine: the store's own writes refuse text it could not serve.
+      (store as any).engine.write(victim.body.id, garbage, Infinity);
 
-      const broken = await request(app).get('/count').set('Cookie', victimCookie);
-      expect(broken.status).toBe(500);
-      expect(broken.body.code).toBe('ERR_SESSION_CORRUPT');
-      expect(errors[0].message).not.toContain(victim.body.id);
+      const fresh = await request(app).get('/count').set('Cookie', victimCookie);
+      expect(fresh.status).toBe(200);
+      expect(fresh.body.views).toBe(1);
+      expect(fresh.body.id).not.toBe(victim.body.id);
+      expect(fresh.headers['set-cookie']).toHaveLength(1);
+      expect(errors).toEqual([]);
+      expect((store as any)[FAST_STORE].readJSON(victim.body.id)).toBeUndefined();
+      expect(store.stats().corrupt).toBe(1);
+      expect(events).toHaveLength(1);
+      expect(events[0].sid).toBe(victim.body.id.slice(0, 6) + '…');
+      expect(events[0].error.code).toBe('ERR_SESSION_CORRUPT');
+      expect(events[0].error.message).not.toContain(victim.body.id);
 
       const fine = await request(app).get('/count').set('Cookie', bystanderCookie);
       expect(fine.status).toBe(200);
@@ -53,18 +69,34 @@ describe('corrupt stored session on the fast path', () => {
     });
   }
 
-  it('MemoryStore.get on the corrupt entry: ERR_SESSION_CORRUPT whose message does not hold the session ID', async () => {
+  it('MemoryStore.get on the corrupt entry: not found, removed, announced without the whole ID', async () => {
     const { app, store } = buildApp();
     const victim = await request(app).get('/count');
     const sid: string = victim.body.id;
-    (store as any)[FAST_STORE].writeJSON(sid, '{"cookie":{"path":"/"', NaN);
+    (store as any).engine.write(sid, '{"cookie":{"path":"/"', Infinity);
+    const announced = new Promise<any>((resolve) => store.once('corrupt', resolve));
 
+    const [err, sess] = await new Promise<any[]>((resolve) => store.get(sid, (e: unknown, s: unknown) => resolve([e, s])));
+    expect(err).toBeNull();
+    expect(sess).toBeUndefined();
+    const event = await announced;
     // The ID is a bearer credential: a message that reaches a log must not let a reader replay it.
-    const err = await new Promise<any>((resolve) => store.get(sid, (e: unknown) => resolve(e)));
-    expect(err).toBeInstanceOf(Error);
-    expect(err.code).toBe('ERR_SESSION_CORRUPT');
+    expect(event.error).toBeInstanceOf(Error);
+    expect(event.error.code).toBe('ERR_SESSION_CORRUPT');
     expect(sid.length).toBeGreaterThan(6);
-    expect(err.message).not.toContain(sid);
-    expect(err.message).not.toContain(sid.slice(0, 7));
+    expect(event.error.message).not.toContain(sid);
+    expect(event.error.message).not.toContain(sid.slice(0, 7));
+    expect(event.sid).not.toContain(sid.slice(0, 7));
+    expect(store.stats().corrupt).toBe(1);
+    expect(store.stats().entries).toBe(0);
+  });
+
+  it('all() leaves a corrupt entry out and answers the others', async () => {
+    const store = new session.MemoryStore();
+    (store as any)[FAST_STORE].writeJSON('good', '{"cookie":{},"a":1}', NaN);
+    (store as any).engine.write('bad', '{"cookie":', Infinity);
+    const all = await new Promise<any>((resolve, reject) => store.all((e: unknown, s: unknown) => (e ? reject(e) : resolve(s))));
+    expect(Object.keys(all)).toEqual(['good']);
+    store.close();
   });
 });

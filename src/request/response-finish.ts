@@ -9,6 +9,7 @@ import { Session } from '../session/session';
 import type { SessionIdCodec } from '../cookie-codec/codec';
 import { serializeSetCookie } from '../cookie-codec/set-cookie';
 import { StoreCall, type StoreOperation } from './store-call';
+import { endWhileHeld, hold, release, type HeldView } from './held-response';
 import type { FastStoreAccess, FastWriteResult } from '../stores/fast-store';
 import type { SessionRequest } from '../types';
 
@@ -56,11 +57,34 @@ function endWithSession(this: ServerResponse, ...args: EndArgs): ServerResponse 
   return (this as HookedResponse)[RESPONSE_SESSION].end(args);
 }
 
+/**
+ * Where a request stands once the app ended it: its bytes still held
+ * (waiting for the store), handed to Node (sent), or given to the app's error
+ * handler because the store refused what the request changed (failed).
+ */
+const OPEN = 0;
+const HELD = 1;
+const SENT = 2;
+const FAILED = 3;
+type Phase = typeof OPEN | typeof HELD | typeof SENT | typeof FAILED;
+
+/** Headers that describe the body the app ended with; that body is not sent when the request fails before it. */
+const BODY_HEADERS = ['Content-Length', 'Content-Type', 'Content-Encoding', 'Content-Range', 'Content-Language', 'Content-Disposition', 'ETag', 'Last-Modified'];
+
 /** One request's session bookkeeping from the app's hand-over to the last byte. */
 class ResponseSession {
   private touched = false;
-  private ended = false;
+  private phase: Phase = OPEN;
   private endArgs: EndArgs | undefined = undefined;
+  /** Set while the app is shown an ended response (held-response.ts). */
+  private view: HeldView | undefined = undefined;
+  /**
+   * The Set-Cookie header decided when the app ended the response (null: none),
+   * for our own stores only: computing it before the store write lets a cookie
+   * that cannot be serialised fail the request before anything is written or
+   * sent. Undefined: decide as the headers go out.
+   */
+  private setCookie: string | null | undefined = undefined;
   private readonly originalEnd: OriginalEnd;
 
   constructor(
@@ -118,12 +142,12 @@ class ResponseSession {
     }
   }
 
-  /** As the headers go out: add Set-Cookie when the rules want it. */
-  beforeHeaders(): void {
+  /** The Set-Cookie header the rules want now, or null. Throws what cookie serialisation throws. */
+  private cookieHeader(): string | null {
     const sess = this.req.session;
     if (!sess) {
       debug('no session');
-      return;
+      return null;
     }
     let setCookie: boolean;
     try {
@@ -131,37 +155,63 @@ class ResponseSession {
     } catch (err) {
       // Unserialisable session data: no cookie; end() reports the error (ERR_SESSION_SERIALIZE).
       debug('session data cannot be serialised: %s', (err as Error)?.message);
-      return;
+      return null;
     }
-    if (!setCookie) return;
+    if (!setCookie) return null;
     if (sess.cookie.secure && !isSecure(this.req, this.ctx.proxy)) {
       debug('not secured');
-      return;
+      return null;
     }
     this.touchOnce(sess);
-    try {
-      const header = serializeSetCookie(this.ctx.name, this.codec.sign(this.req.sessionID), sess.cookie.data);
-      debug('set-cookie %s', header);
-      appendSetCookie(this.res, header);
-    } catch (err) {
-      setImmediate(this.next, err);
+    const header = serializeSetCookie(this.ctx.name, this.codec.sign(this.req.sessionID), sess.cookie.data);
+    debug('set-cookie %s', header);
+    return header;
+  }
+
+  /** As the headers go out: add Set-Cookie when the rules want it (or as decided at end). */
+  beforeHeaders(): void {
+    if (this.phase === FAILED) return;
+    let header = this.setCookie;
+    if (header === undefined) {
+      try {
+        header = this.cookieHeader();
+      } catch (err) {
+        // Inside writeHead nothing can stop the headers any more: they go without the cookie, the error after.
+        setImmediate(this.next, err);
+        return;
+      }
     }
+    if (header !== null) appendSetCookie(this.res, header);
   }
 
   /** The app ended the response: write to the store if the rules want it, then send the held chunk. */
   end(args: EndArgs): ServerResponse {
     const res = this.res;
-    if (this.ended) return res;
-    this.ended = true;
+    if (this.phase === HELD) return endWhileHeld(res, args);
+    if (this.phase !== OPEN) return this.originalEnd.apply(res, args);
+    this.phase = HELD;
     this.endArgs = args;
+    try {
+      return this.endOnce(args);
+    } catch (err) {
+      // Whatever throws in this work (a stored cookie that cannot be touched, …), exactly one response still goes out.
+      this.failAtEnd(err);
+      return res;
+    }
+  }
 
+  private endOnce(args: EndArgs): ServerResponse {
     const ctx = this.ctx;
     const req = this.req;
+    const res = this.res;
+    const fast = ctx.fast;
+    // Our own store, nothing sent yet: a write it refuses fails the request before any byte goes out.
+    const loud = fast !== undefined && !res.headersSent;
+
     if (this.shouldDestroy()) {
       debug('destroying');
       const sid = req.sessionID;
-      const fast = ctx.fast;
-      if (fast) this.afterFastWrite(fast, 'destroy', sid, '', NaN, 'destroyed');
+      if (fast) this.afterFastWrite(fast, 'destroy', sid, '', NaN, 'destroyed', loud);
       else this.afterCallbackWrite('destroy', (cb) => ctx.store.destroy(sid, cb), 'destroyed');
       return res;
     }
@@ -169,6 +219,7 @@ class ResponseSession {
     const sess = req.session;
     if (!sess) {
       debug('no session');
+      this.phase = SENT;
       return this.originalEnd.apply(res, args);
     }
 
@@ -177,16 +228,17 @@ class ResponseSession {
     try {
       tracker.freeze(sess);
     } catch (err) {
-      return this.failBeforeHeaders(serializeFailed(err));
+      this.failAtEnd(serializeFailed(err));
+      return res;
     }
+    if (loud) this.setCookie = this.cookieHeader();
 
     if (this.shouldSave(sess)) {
-      const fast = ctx.fast;
       if (fast !== undefined && sess.save === Session.prototype.save) {
         debug('saving %s', sess.id);
         const base = tracker.writing(sess);
         tracker.savedData = tracker.current(sess);
-        this.afterFastWrite(fast, 'writeJSON', req.sessionID, tracker.json, expiryOf(sess), undefined, base);
+        this.afterFastWrite(fast, 'writeJSON', req.sessionID, tracker.json, expiryOf(sess), undefined, loud, base);
       } else {
         this.afterCallbackWrite('set', (cb) => sess.save(cb), undefined);
       }
@@ -195,27 +247,50 @@ class ResponseSession {
 
     if (ctx.storeImplementsTouch && this.shouldTouch(sess)) {
       debug('touching');
-      const fast = ctx.fast;
-      if (fast) this.afterFastWrite(fast, 'touch', req.sessionID, tracker.json, expiryOf(sess), 'touched');
+      if (fast) this.afterFastWrite(fast, 'touch', req.sessionID, tracker.json, expiryOf(sess), 'touched', loud);
       else this.afterCallbackWrite('touch', (cb) => ctx.store.touch!(req.sessionID, sess, cb), 'touched');
       return res;
     }
 
+    this.phase = SENT;
     const ret = this.originalEnd.apply(res, args);
     tracker.thaw();
     return ret;
   }
 
   /**
-   * After the store answered: report its error (as express-session does,
-   * once the response is on its way) and send the held chunk. The frozen
-   * session JSON stays valid until then, so the Set-Cookie decision reuses it.
+   * After the store answered. With our store and nothing sent, an error fails
+   * the request (failBeforeHeaders). Otherwise, as express-session does, the
+   * error is reported once the response is on its way and the held chunk is
+   * sent. The frozen session JSON stays valid until then, so the Set-Cookie
+   * decision reuses it.
    */
-  private finish(err: unknown, doneMessage: string | undefined): void {
+  private finish(err: unknown, doneMessage: string | undefined, loud: boolean): void {
+    if (err && loud) {
+      this.failBeforeHeaders(err);
+      return;
+    }
     if (err) setImmediate(this.next, err);
     else if (doneMessage !== undefined) debug(doneMessage);
-    this.originalEnd.apply(this.res, this.endArgs!);
-    this.tracker.thaw();
+    this.sendHeld();
+  }
+
+  /** Sends the held chunk. Called from a store's answer, so a throw cannot reach the app: it becomes next(err). */
+  private sendHeld(): void {
+    const res = this.res;
+    this.showEnded(false);
+    this.phase = SENT;
+    try {
+      this.originalEnd.apply(res, this.endArgs!);
+    } catch (err) {
+      if (!res.headersSent) {
+        this.phase = FAILED;
+        stripBodyHeaders(res);
+      }
+      setImmediate(this.next, err);
+    } finally {
+      this.tracker.thaw();
+    }
   }
 
   /** Runs one of our stores' fast writes: done at once when it returns nothing, when the promise settles otherwise. */
@@ -226,6 +301,7 @@ class ResponseSession {
     json: string,
     expiresAt: number,
     doneMessage: string | undefined,
+    loud: boolean,
     baseData?: string,
   ): void {
     let result: FastWriteResult;
@@ -237,19 +313,20 @@ class ResponseSession {
             ? fast.writeJSON(sid, json, expiresAt, baseData)
             : fast.touch(sid, json, expiresAt);
     } catch (err) {
-      this.finish(err, doneMessage);
+      this.finish(err, doneMessage, loud);
       return;
     }
     if (result instanceof Promise) {
+      this.showEnded(true);
       const write = new StoreCall(operation === 'writeJSON' ? 'set' : operation, this.ctx.storeTimeout, (err) =>
-        this.finish(err, doneMessage),
+        this.finish(err, doneMessage, loud),
       );
       result.then(
         () => write.answer(),
         (err: unknown) => write.answer(err ?? new Error('store write failed')),
       );
     } else {
-      this.finish(undefined, doneMessage);
+      this.finish(undefined, doneMessage, loud);
     }
   }
 
@@ -258,23 +335,65 @@ class ResponseSession {
    * back is reported like one that failed, so the response still goes out
    * (express-session would let the throw escape `res.end` and leave the
    * response hanging). The response is finished once even if a store calls
-   * back twice, and within the storeTimeout option when one is set.
+   * back twice, and within the storeTimeout option when one is set. A failure
+   * is reported after the response, as express-session does: the store may
+   * be wrapped or foreign, and its error is the app's to judge.
    */
   private afterCallbackWrite(operation: StoreOperation, write: (cb: Done) => void, doneMessage: string | undefined): void {
-    new StoreCall(operation, this.ctx.storeTimeout, (err) => this.finish(err, doneMessage)).run(write);
+    const call = new StoreCall(operation, this.ctx.storeTimeout, (err) => this.finish(err, doneMessage, false));
+    call.run(write);
+    if (!call.settled) this.showEnded(true);
   }
 
-  /** A session that cannot be serialised fails the request before anything is sent, when that is still possible. */
-  private failBeforeHeaders(err: Error): ServerResponse {
-    const res = this.res;
-    if (!res.headersSent) {
-      res.end = this.originalEnd as ServerResponse['end'];
-      this.next(err);
-      return res;
+  /**
+   * A throw in the end-of-response work. Before the headers, the request
+   * fails as a refused write does; once they are out (the app streamed, or
+   * the held chunk was being sent), it is reported after the response.
+   */
+  private failAtEnd(err: unknown): void {
+    if (this.phase === SENT || this.phase === FAILED) {
+      setImmediate(this.next, err);
+      return;
+    }
+    this.showEnded(false);
+    if (!this.res.headersSent) {
+      this.failBeforeHeaders(err);
+      return;
     }
     setImmediate(this.next, err);
-    return this.originalEnd.apply(res, this.endArgs!);
+    this.sendHeld();
   }
+
+  /**
+   * Fails the request before anything was sent: no Set-Cookie, none of the
+   * held body, and `next(err)` so the app's error handler answers (500 by
+   * default). Until then, on the next turn, the app still sees its response
+   * as ended.
+   */
+  private failBeforeHeaders(err: unknown): void {
+    this.showEnded(true);
+    this.tracker.thaw();
+    setImmediate(() => {
+      this.showEnded(false);
+      this.phase = FAILED;
+      stripBodyHeaders(this.res);
+      this.next(err);
+    });
+  }
+
+  /** Shows the app an ended response while its bytes are held (true), or lifts that view (false). */
+  private showEnded(on: boolean): void {
+    if (on) {
+      if (this.view === undefined) this.view = hold(this.res);
+    } else if (this.view !== undefined) {
+      release(this.res, this.view);
+      this.view = undefined;
+    }
+  }
+}
+
+function stripBodyHeaders(res: ServerResponse): void {
+  for (const name of BODY_HEADERS) res.removeHeader(name);
 }
 
 function expiryOf(sess: Session): number {

@@ -1,3 +1,5 @@
+import type { StoredSession } from '../types';
+
 /**
  * The synchronous side door that this package's own stores open to the
  * middleware. A store that exposes it under `FAST_STORE` is read and written
@@ -21,6 +23,15 @@ export interface FastStoreAccess {
    */
   readJSON(sid: string): string | undefined;
   /**
+   * The stored session, parsed and checked (stored-json.ts), with its text;
+   * undefined when it is absent, expired, or its ID cannot be a key. A
+   * corrupt entry is the store's to handle: it removes it, counts it and
+   * announces it, then answers undefined, so the request starts a fresh
+   * session instead of failing forever. Throws only when the store itself
+   * cannot answer (closed).
+   */
+  readSession(sid: string): LoadedSession | undefined;
+  /**
    * Upserts the session's JSON text. `expiresAt` is the cookie's expiry in
    * epoch milliseconds, or NaN when the cookie has none (the store then
    * applies its own `ttl`).
@@ -37,6 +48,12 @@ export interface FastStoreAccess {
   touch(sid: string, json: string, expiresAt: number): FastWriteResult;
   /** Removes a session; absent IDs are not an error. */
   destroy(sid: string): FastWriteResult;
+}
+
+/** A session as one of our stores hands it to the middleware: the parsed data and the text it came from. */
+export interface LoadedSession {
+  session: StoredSession;
+  text: string;
 }
 
 export interface FastStore {

@@ -1,15 +1,16 @@
-import { storeClosed, userKeyMissing } from '../../errors';
+import { storeClosed, userKeyMissing, type SessionError } from '../../errors';
 import { Store } from '../../session/store';
 import type { StoreCallback, StoredSession } from '../../types';
 import { FAST_STORE, type FastStoreAccess } from '../fast-store';
 import { answer, type PerUserSessions } from '../per-user';
 import { explicitSaveBase } from '../save-base';
+import { announceCorrupt, checkSessionText, isCorruptEntry, parseStoredSession, stringifySession } from '../stored-json';
 import { userText } from '../user-field';
 import { BackgroundSync } from './background-sync';
 import { GroupCommit } from './group-commit';
 import { openLmdbEnvironment, type LmdbEnvironment } from './open-env';
 import { resolveLmdbStoreOptions, type LmdbStoreOptions, type ResolvedLmdbStoreOptions } from './options';
-import { decodeExpiry, encodeExpiry, expiryOrThrow, isStorableSid, parseSession, sessionTextOrThrow, sidOrThrow } from './record';
+import { decodeExpiry, encodeExpiry, expiryOrThrow, isStorableSid, sidOrThrow } from './record';
 import { Sweeper, type LmdbSweepResult } from './sweeper';
 import { LmdbUserIndex, liveSessionsOf } from './user-index';
 
@@ -17,6 +18,11 @@ export type { LmdbDurability, LmdbStoreOptions } from './options';
 // Names this module exported before the codes moved to errors.ts, kept for code that imports them.
 export type { SessionError as LmdbStoreError, SessionErrorCode as LmdbStoreErrorCode } from '../../errors';
 export type { LmdbSweepResult } from './sweeper';
+
+export interface LmdbStoreStats {
+  /** Corrupt entries this handle met on reads and removed (each one also emitted a `'corrupt'` event). */
+  corrupt: number;
+}
 
 type Callback<T = void> = StoreCallback<T>;
 
@@ -37,6 +43,7 @@ export class LmdbStore extends Store implements PerUserSessions {
   private readonly backgroundSync: BackgroundSync | undefined;
   private readonly sweeper: Sweeper;
   private closing: Promise<void> | undefined;
+  private corruptRemoved = 0;
 
   constructor(options: LmdbStoreOptions) {
     super();
@@ -66,8 +73,7 @@ export class LmdbStore extends Store implements PerUserSessions {
   get(sid: string, callback: Callback<StoredSession | null | undefined>): void {
     let session: StoredSession | undefined;
     try {
-      const text = this[FAST_STORE].readJSON(sid);
-      session = text === undefined ? undefined : parseSession<StoredSession>(sid, text);
+      session = this[FAST_STORE].readSession(sid)?.session;
     } catch (err) {
       process.nextTick(callback, err);
       return;
@@ -78,7 +84,7 @@ export class LmdbStore extends Store implements PerUserSessions {
   set(sid: string, session: object, callback?: Callback): void {
     let json: string;
     try {
-      json = JSON.stringify(session);
+      json = stringifySession(session);
     } catch (err) {
       if (callback) process.nextTick(callback, err);
       return;
@@ -100,7 +106,7 @@ export class LmdbStore extends Store implements PerUserSessions {
       const text = this.env.data.get(sid);
       if (text === undefined) return;
       try {
-        out[sid] = parseSession<StoredSession>(sid, text);
+        out[sid] = parseStoredSession(sid, text);
       } catch {
         // A corrupt entry is reported when it is read by ID; listing the others goes on.
       }
@@ -120,6 +126,11 @@ export class LmdbStore extends Store implements PerUserSessions {
     this.scan(callback, [] as string[], (out, sid) => {
       out.push(sid);
     });
+  }
+
+  /** Counters of this handle since it was opened. */
+  stats(): LmdbStoreStats {
+    return { corrupt: this.corruptRemoved };
   }
 
   /** Removes every session, in one transaction. */
@@ -209,24 +220,40 @@ export class LmdbStore extends Store implements PerUserSessions {
     const writes = this.writes;
     const isClosed = (): boolean => this.closing !== undefined;
     const expiryFor = (expiresAt: number): Buffer => encodeExpiry(Number.isNaN(expiresAt) ? Date.now() + ttl : expiresAt);
+    const removeCorrupt = (err: SessionError): void => {
+      // Damaged data, not a store outage: drop it so the next request starts afresh instead of failing forever.
+      writes.destroy(err.sid!).catch(() => undefined);
+      this.corruptRemoved++;
+      announceCorrupt(this, err);
+    };
+    const readJSON = (sid: string): string | undefined => {
+      if (isClosed()) throw storeClosed();
+      if (!isStorableSid(sid)) return undefined;
+      // lmdb renews its read snapshot only on a timer; starting a fresh one
+      // here is what guarantees a read sees every write another process has
+      // already acknowledged.
+      root.resetReadTxn();
+      const stamp = expiry.getBinaryFast(sid);
+      if (stamp === undefined || expiryOrThrow(sid, stamp) <= Date.now()) return undefined;
+      return data.get(sid);
+    };
 
     return {
-      readJSON(sid) {
-        if (isClosed()) throw storeClosed();
-        if (!isStorableSid(sid)) return undefined;
-        // lmdb renews its read snapshot only on a timer; starting a fresh one
-        // here is what guarantees a read sees every write another process has
-        // already acknowledged.
-        root.resetReadTxn();
-        const stamp = expiry.getBinaryFast(sid);
-        if (stamp === undefined || expiryOrThrow(sid, stamp) <= Date.now()) return undefined;
-        const text = data.get(sid);
-        return text === undefined ? undefined : sessionTextOrThrow(sid, text);
+      readJSON,
+      readSession(sid) {
+        try {
+          const text = readJSON(sid);
+          return text === undefined ? undefined : { session: parseStoredSession(sid, text), text };
+        } catch (err) {
+          if (!isCorruptEntry(err)) throw err;
+          removeCorrupt(err);
+          return undefined;
+        }
       },
       writeJSON(sid, json, expiresAt, baseData) {
         if (isClosed()) return Promise.reject(storeClosed());
         try {
-          return writes.write(sidOrThrow(sid), json, expiryFor(expiresAt), baseData);
+          return writes.write(sidOrThrow(sid), checkSessionText(json), expiryFor(expiresAt), baseData);
         } catch (err) {
           return Promise.reject(err);
         }

@@ -1,5 +1,6 @@
 import { endianness } from 'node:os';
 import { corruptStoredEntry, sidNotStorable } from '../../errors';
+import { sidFitsKey } from '../stored-json';
 
 /**
  * What the store keeps per session, in two databases of one environment:
@@ -7,8 +8,8 @@ import { corruptStoredEntry, sidNotStorable } from '../../errors';
  * - `data`: the session's JSON text, UTF-8, as the middleware serialised it.
  *   Raw JSON is what both ends want: the middleware hands over text and parses
  *   text, so the store neither re-encodes nor decodes structure, and lmdb
- *   turns the bytes into a string natively. A stored value that does not look
- *   like a JSON object (`{…}`) is foreign or truncated.
+ *   turns the bytes into a string natively. What counts as a readable session
+ *   text is stored-json.ts's rule, the same for every store.
  * - `expiry`: 8 bytes, the expiry as a float64 in epoch ms in the host's byte
  *   order. Being the first 8 bytes of the value, lmdb's conditional writes can
  *   compare it as an entry "version" on its write thread: the sweeper removes
@@ -42,44 +43,11 @@ export function expiryOrThrow(sid: string, bytes: Uint8Array): number {
   return expiresAt;
 }
 
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-
-/** Cheap shape check of stored session text: a JSON object. Parsing is left to the reader. */
-export function isSessionText(text: string): boolean {
-  const last = text.length - 1;
-  return last > 0 && text.charCodeAt(0) === OPEN_BRACE && text.charCodeAt(last) === CLOSE_BRACE;
-}
-
-export function sessionTextOrThrow(sid: string, text: string): string {
-  if (!isSessionText(text)) throw corruptStoredEntry(sid, 'value is not a JSON object');
-  return text;
-}
-
-/** Parses stored text, turning a syntax error into ERR_SESSION_CORRUPT for that session. */
-export function parseSession<T>(sid: string, text: string): T {
-  try {
-    return JSON.parse(sessionTextOrThrow(sid, text)) as T;
-  } catch (err) {
-    if ((err as { code?: unknown }).code === 'ERR_SESSION_CORRUPT') throw err;
-    throw corruptStoredEntry(sid, `value is not valid JSON (${(err as Error).message})`, err);
-  }
-}
-
-/**
- * lmdb's keys are at most 1978 bytes and its string keys cannot hold NUL. The
- * byte length is only computed for IDs long enough to come near the limit.
- */
+/** lmdb's keys are at most 1978 bytes and its string keys cannot hold NUL. */
 const MAX_KEY_BYTES = 1900;
-const MAX_KEY_CHARS_WITHOUT_MEASURING = Math.floor(MAX_KEY_BYTES / 3);
 
 export function isStorableSid(sid: unknown): sid is string {
-  return (
-    typeof sid === 'string' &&
-    sid.length > 0 &&
-    (sid.length <= MAX_KEY_CHARS_WITHOUT_MEASURING || Buffer.byteLength(sid) <= MAX_KEY_BYTES) &&
-    sid.indexOf('\u0000') === -1
-  );
+  return typeof sid === 'string' && sid.length > 0 && sidFitsKey(sid, MAX_KEY_BYTES) && sid.indexOf('\u0000') === -1;
 }
 
 export function sidOrThrow(sid: unknown): string {

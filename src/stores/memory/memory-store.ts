@@ -1,4 +1,4 @@
-import { sessionTooLarge, sidNotString, sidTooLong, storedSessionNotJson, storeSerializeEmpty, storeSerializeFailed } from '../../errors';
+import { sessionTooLarge, sidNotString, sidTooLong, userKeyMissing, type SessionError } from '../../errors';
 import { Store } from '../../session/store';
 import type { StoreCallback, StoredSession } from '../../types';
 import { EngineLimitError, LruStoreEngine, TOUCH_NEEDS_REWRITE, TOUCH_NO_ROOM, type LruEngineStats } from '../../wasm/lru-store';
@@ -7,17 +7,19 @@ import { DROP, mergeOnSave } from '../merge';
 import { answer, type PerUserSessions } from '../per-user';
 import { explicitSaveBase } from '../save-base';
 import { userText } from '../user-field';
+import { announceCorrupt, checkSessionText, parseStoredSession, sidFitsKey, stringifySession } from '../stored-json';
 import { cookieExpiry, effectiveExpiry } from './expiry';
 import { resolveMemoryStoreOptions, type MemoryStoreOptions, type ResolvedMemoryStoreOptions } from './options';
 import { startSweeping, type Sweeper } from './sweeper';
 import { MemoryUserIndex } from './user-index';
-import { userKeyMissing } from '../../errors';
 
 export type { MemoryStoreOptions } from './options';
 
 export interface MemoryStoreStats extends LruEngineStats {
   /** The configured bound of the arena. */
   maxBytes: number;
+  /** Corrupt entries met on reads and removed (each one also emitted a `'corrupt'` event). */
+  corrupt: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export class MemoryStore extends Store implements PerUserSessions {
   private readonly users: MemoryUserIndex | undefined;
   private readonly options: ResolvedMemoryStoreOptions;
   private sweeper: Sweeper | undefined;
+  private corruptRemoved = 0;
 
   constructor(options?: MemoryStoreOptions) {
     super();
@@ -42,15 +45,17 @@ export class MemoryStore extends Store implements PerUserSessions {
     this.engine = new LruStoreEngine(this.options.maxBytes, this.options.maxEntries);
     const userKey = this.options.userKey;
     this.users = userKey === undefined ? undefined : new MemoryUserIndex(userKey, this.engine);
-    this[FAST_STORE] = createFastAccess(this.engine, this.options, this.users);
+    this[FAST_STORE] = createFastAccess(this.engine, this.options, this.users, (err) => {
+      this.corruptRemoved++;
+      announceCorrupt(this, err);
+    });
     this.sweeper = startSweeping(this.engine, this.options.sweepInterval);
   }
 
   get(sid: string, callback: StoreCallback<StoredSession | null | undefined>): void {
     let session: StoredSession | undefined;
     try {
-      const json = this.engine.read(checkedSid(sid), Date.now());
-      session = json === undefined ? undefined : parseStored(json);
+      session = this[FAST_STORE].readSession(sid)?.session;
     } catch (err) {
       process.nextTick(callback, storeError(err, this.engine));
       return;
@@ -60,7 +65,7 @@ export class MemoryStore extends Store implements PerUserSessions {
 
   set(sid: string, session: object, callback?: StoreCallback): void {
     this.run(callback, () => {
-      const json = stringify(session);
+      const json = stringifySession(session);
       saveMerged(this.engine, this.users, checkedSid(sid), json, effectiveExpiry(cookieExpiry(session), this.options.ttl), explicitSaveBase(session));
     });
   }
@@ -69,9 +74,10 @@ export class MemoryStore extends Store implements PerUserSessions {
   touch(sid: string, session: object, callback?: StoreCallback): void {
     this.run(callback, () => {
       const key = checkedSid(sid);
+      if (!sidFitsKey(key, this.engine.keyCapacity)) return;
       const cookie = (session as { cookie?: unknown } | null)?.cookie;
       const expires = effectiveExpiry(cookieExpiry(session), this.options.ttl);
-      const cookieJSON = cookie === undefined ? undefined : stringify(cookie);
+      const cookieJSON = cookie === undefined ? undefined : stringifySession(cookie);
       const result =
         cookieJSON === undefined ? TOUCH_NEEDS_REWRITE : this.engine.touch(key, '{"cookie":' + cookieJSON, expires, Date.now());
       if (result === TOUCH_NEEDS_REWRITE) rewriteCookie(this.engine, key, cookie, expires);
@@ -82,8 +88,10 @@ export class MemoryStore extends Store implements PerUserSessions {
   destroy(sid: string, callback?: StoreCallback): void {
     this.run(callback, () => {
       const key = checkedSid(sid);
-      this.engine.remove(key);
-      this.users?.removed(key);
+      if (sidFitsKey(key, this.engine.keyCapacity)) {
+        this.engine.remove(key);
+        this.users?.removed(key);
+      }
     });
   }
 
@@ -116,17 +124,16 @@ export class MemoryStore extends Store implements PerUserSessions {
     return text === undefined ? [] : this.users.live(text, Date.now());
   }
 
-  /** Every live session by ID, parsed, in an object without prototype (as the reference returns). */
+  /** Every live session by ID, parsed, in an object without prototype (as the reference returns). Corrupt entries are left out. */
   all(callback: StoreCallback<Record<string, StoredSession>>): void {
     const sessions: Record<string, StoredSession> = Object.create(null);
-    try {
-      this.engine.forEach(Date.now(), (sid, json) => {
-        sessions[sid] = parseStored(json);
-      });
-    } catch (err) {
-      process.nextTick(callback, storeError(err, this.engine));
-      return;
-    }
+    this.engine.forEach(Date.now(), (sid, json) => {
+      try {
+        sessions[sid] = parseStoredSession(sid, json);
+      } catch {
+        // Reported and removed when it is read by ID; listing the others goes on (as LmdbStore does).
+      }
+    });
     process.nextTick(callback, null, sessions);
   }
 
@@ -151,9 +158,9 @@ export class MemoryStore extends Store implements PerUserSessions {
     if (callback) process.nextTick(callback);
   }
 
-  /** Counters since construction (hits, misses, evictions, expirations) and current gauges (entries, bytes). */
+  /** Counters since construction (hits, misses, evictions, expirations, corrupt entries removed) and current gauges (entries, bytes). */
   stats(): MemoryStoreStats {
-    return { ...this.engine.stats(), maxBytes: this.options.maxBytes };
+    return { ...this.engine.stats(), maxBytes: this.options.maxBytes, corrupt: this.corruptRemoved };
   }
 
   /** Stops the background sweep (sessions stay readable; expired ones still vanish when read). */
@@ -183,25 +190,43 @@ export class MemoryStore extends Store implements PerUserSessions {
 }
 
 /** The synchronous access the middleware uses within the request's turn; errors are thrown (it passes them to next). */
-function createFastAccess(engine: LruStoreEngine, options: ResolvedMemoryStoreOptions, users: MemoryUserIndex | undefined): FastStoreAccess {
+function createFastAccess(
+  engine: LruStoreEngine,
+  options: ResolvedMemoryStoreOptions,
+  users: MemoryUserIndex | undefined,
+  onCorruptRemoved: (err: SessionError) => void,
+): FastStoreAccess {
   const ttl = options.ttl;
   const write = (sid: string, json: string, expiresAt: number, baseData?: string): void => {
     try {
-      saveMerged(engine, users, checkedSid(sid), json, effectiveExpiry(expiresAt, ttl), baseData);
+      saveMerged(engine, users, checkedSid(sid), checkSessionText(json), effectiveExpiry(expiresAt, ttl), baseData);
     } catch (err) {
       throw storeError(err, engine);
     }
   };
+  const readJSON = (sid: string): string | undefined => {
+    const key = checkedSid(sid);
+    // An ID too long to be a key was never stored: not found, as in express-session's MemoryStore.
+    return sidFitsKey(key, engine.keyCapacity) ? engine.read(key, Date.now()) : undefined;
+  };
   return {
-    readJSON(sid) {
+    readJSON,
+    readSession(sid) {
+      const text = readJSON(sid);
+      if (text === undefined) return undefined;
       try {
-        return engine.read(checkedSid(sid), Date.now());
+        return { session: parseStoredSession(sid, text), text };
       } catch (err) {
-        throw storeError(err, engine);
+        // Damaged data, not a store outage: drop it so the next request starts afresh instead of failing forever.
+        engine.remove(sid);
+        users?.removed(sid);
+        onCorruptRemoved(err as SessionError);
+        return undefined;
       }
     },
     writeJSON: write,
     touch(sid, json, expiresAt) {
+      if (!sidFitsKey(checkedSid(sid), engine.keyCapacity)) return;
       let result: number;
       try {
         result = engine.touch(checkedSid(sid), json, effectiveExpiry(expiresAt, ttl), Date.now());
@@ -213,8 +238,9 @@ function createFastAccess(engine: LruStoreEngine, options: ResolvedMemoryStoreOp
       else if (result === TOUCH_NO_ROOM) throw storeError(new EngineLimitError('value', Buffer.byteLength(json)), engine);
     },
     destroy(sid) {
+      const key = checkedSid(sid);
+      if (!sidFitsKey(key, engine.keyCapacity)) return;
       try {
-        const key = checkedSid(sid);
         engine.remove(key);
         users?.removed(key);
       } catch (err) {
@@ -260,30 +286,11 @@ function storeError(err: unknown, engine: LruStoreEngine): unknown {
   return err;
 }
 
-function stringify(value: unknown): string {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch (cause) {
-    throw storeSerializeFailed(cause);
-  }
-  if (json === undefined) throw storeSerializeEmpty(value);
-  return json;
-}
-
-function parseStored(json: string): StoredSession {
-  try {
-    return JSON.parse(json) as StoredSession;
-  } catch (cause) {
-    throw storedSessionNotJson(cause);
-  }
-}
-
 /** The slow touch: the stored data with the new cookie, written whole (as the reference's touch does). */
 function rewriteCookie(engine: LruStoreEngine, sid: string, cookie: unknown, expires: number): void {
   const json = engine.read(sid, Date.now());
   if (json === undefined) return;
-  const stored = parseStored(json);
+  const stored = parseStoredSession(sid, json);
   stored.cookie = cookie as StoredSession['cookie'];
-  engine.write(sid, stringify(stored), expires);
+  engine.write(sid, stringifySession(stored), expires);
 }

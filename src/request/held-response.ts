@@ -1,0 +1,105 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * While the middleware holds a response the app has ended (the store has not
+ * answered yet), the app must see what Node shows for an ended response:
+ * header changes throw ERR_HTTP_HEADERS_SENT, a write fails with
+ * ERR_STREAM_WRITE_AFTER_END (callback, then an 'error' event), a second end
+ * changes nothing, and `headersSent` is true. Nothing has gone to the client
+ * yet, so the middleware can still send the held bytes or fail the request;
+ * it lifts the view first (`release`).
+ *
+ * The errors are Node's own: the calls are made on a response Node itself
+ * has ended, so their codes, messages and argument checks are exactly
+ * Node's.
+ */
+
+type Method = 'setHeader' | 'removeHeader' | 'appendHeader' | 'writeHead' | 'flushHeaders' | 'write';
+const HELD_METHODS: readonly Method[] = ['setHeader', 'removeHeader', 'appendHeader', 'writeHead', 'flushHeaders', 'write'];
+const HEADERS_SENT = 'headersSent';
+
+type Callback = (err?: Error | null) => void;
+
+let endedByNode: ServerResponse | undefined;
+
+/** A response with no socket that Node has ended: its methods fail the way an ended response's do. */
+function ended(): ServerResponse {
+  if (endedByNode === undefined) {
+    const req = new IncomingMessage(null as never);
+    req.method = 'GET';
+    endedByNode = new ServerResponse(req);
+    // Its own write-after-end errors are re-emitted on the app's response; here they must go nowhere.
+    endedByNode.on('error', () => undefined);
+    endedByNode.end();
+  }
+  return endedByNode;
+}
+
+/** The app's write on an ended response: Node's argument checks and error, reported on the app's response. */
+function writeAfterEnd(res: ServerResponse, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+  if (typeof encoding === 'function') {
+    callback = encoding;
+    encoding = undefined;
+  }
+  const cb = typeof callback === 'function' ? (callback as Callback) : undefined;
+  return ended().write(chunk as string, encoding as BufferEncoding, (err) => {
+    if (res.destroyed) return;
+    cb?.(err);
+    if (err) res.emit('error', err);
+  });
+}
+
+/** The app's second end: with data it is a write after end; without, a no-op whose callback learns the stream had finished. */
+export function endWhileHeld(res: ServerResponse, args: unknown[]): ServerResponse {
+  let [chunk, encoding, callback] = args;
+  if (typeof chunk === 'function') {
+    callback = chunk;
+    chunk = undefined;
+  } else if (typeof encoding === 'function') {
+    callback = encoding;
+    encoding = undefined;
+  }
+  if (chunk !== undefined && chunk !== null && chunk !== '') {
+    writeAfterEnd(res, chunk, encoding, typeof callback === 'function' ? callback : () => undefined);
+  } else if (typeof callback === 'function') {
+    const cb = callback as Callback;
+    res.once('finish', () => cb(alreadyFinished()));
+  }
+  return res;
+}
+
+/** Node's ERR_STREAM_ALREADY_FINISHED for end(callback) on an ended response. */
+function alreadyFinished(): Error {
+  return Object.assign(new Error('Cannot call end after a stream was finished'), { code: 'ERR_STREAM_ALREADY_FINISHED' });
+}
+
+/** What `hold` replaced, to put back on release. */
+export interface HeldView {
+  readonly saved: ReadonlyArray<[PropertyKey, PropertyDescriptor | undefined]>;
+}
+
+/** Makes `res` look ended to the app until `release`. `end` is left to the caller's hook (endWhileHeld). */
+export function hold(res: ServerResponse): HeldView {
+  const saved: Array<[PropertyKey, PropertyDescriptor | undefined]> = [];
+  const target = res as unknown as Record<PropertyKey, unknown>;
+  for (const name of HELD_METHODS) {
+    saved.push([name, Object.getOwnPropertyDescriptor(res, name)]);
+    target[name] =
+      name === 'write'
+        ? (chunk: unknown, encoding?: unknown, callback?: unknown) => writeAfterEnd(res, chunk, encoding, callback)
+        : name === 'flushHeaders'
+          ? () => undefined
+          : (...args: unknown[]) => (ended()[name] as (...a: unknown[]) => unknown)(...args);
+  }
+  saved.push([HEADERS_SENT, Object.getOwnPropertyDescriptor(res, HEADERS_SENT)]);
+  Object.defineProperty(res, HEADERS_SENT, { configurable: true, enumerable: false, get: () => true });
+  return { saved };
+}
+
+/** Puts back what `hold` replaced, so the middleware (or the app's error handler) works on the real response. */
+export function release(res: ServerResponse, view: HeldView): void {
+  for (const [name, descriptor] of view.saved) {
+    if (descriptor === undefined) delete (res as unknown as Record<PropertyKey, unknown>)[name];
+    else Object.defineProperty(res, name, descriptor);
+  }
+}
