@@ -1,5 +1,5 @@
 import cookie from 'cookie';
-import type { CookieData } from '../session/cookie';
+import type { CookieData } from '../session/cookie-options';
 import { escapeCookieValue } from './escaped-value';
 
 /**
