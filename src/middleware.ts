@@ -8,14 +8,14 @@ import { corruptSession, secretRequired } from './errors';
 import { isSecure } from './request/is-secure';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
 import { finishResponse } from './request/response-finish';
-import { Session } from './session/session';
+import { Session, sessionInflaterFor, type SessionInflater, type SessionRequest } from './session/session';
 import { createSessionIdCodec, type SessionIdCodec } from './cookie-codec/codec';
 import type { SecretKey } from './cookie-codec/secret';
 import { readSessionId } from './request/read-session-id';
-import { sessionInflaterFor, type SessionInflater, type Store } from './session/store';
+import type { Store } from './session/store';
 import { StoreCall } from './request/store-call';
 import { fastAccessOf, type FastStoreAccess } from './stores/fast-store';
-import type { SessionRequest, StoredSession } from './types';
+import type { StoredSession } from './types';
 
 // Created here so depd attributes the setup warnings to the code that called the factory.
 const deprecate = depd('wasm-session');

@@ -5,12 +5,11 @@ import { debug } from '../debug';
 import { serializeFailed } from '../errors';
 import { isSecure } from './is-secure';
 import type { NextFunction, SessionContext } from '../middleware';
-import { Session } from '../session/session';
+import { Session, type SessionRequest } from '../session/session';
 import type { SessionIdCodec } from '../cookie-codec/codec';
 import { serializeSetCookie } from '../cookie-codec/set-cookie';
 import { StoreCall, type StoreOperation } from './store-call';
 import type { FastStoreAccess, FastWriteResult } from '../stores/fast-store';
-import type { SessionRequest } from '../types';
 
 type EndArgs = Parameters<ServerResponse['end']>;
 type OriginalEnd = (...args: EndArgs) => ServerResponse;
