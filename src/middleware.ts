@@ -8,33 +8,20 @@ import { corruptSession, secretRequired } from './errors';
 import { isSecure } from './request/is-secure';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
 import { finishResponse } from './request/response-finish';
-import { Session, sessionInflaterFor, type SessionInflater, type SessionRequest } from './session/session';
+import { Session, sessionInflaterFor, type SessionRequest } from './session/session';
 import { createSessionIdCodec, type SessionIdCodec } from './cookie-codec/codec';
 import type { SecretKey } from './cookie-codec/secret';
 import { readSessionId } from './request/read-session-id';
 import type { Store } from './session/store';
 import { StoreCall } from './request/store-call';
 import { fastAccessOf, type FastStoreAccess } from './stores/fast-store';
+import type { NextFunction, SessionContext } from './context';
 import type { StoredSession } from './types';
 
 // Created here so depd attributes the setup warnings to the code that called the factory.
 const deprecate = depd('wasm-session');
 
-export type NextFunction = (err?: unknown) => void;
 export type SessionMiddleware = (req: SessionRequest, res: ServerResponse, next: NextFunction) => void;
-
-/** Everything a request needs from the setup, built once per middleware. */
-export interface SessionContext extends ResolvedOptions {
-  storeReady: boolean;
-  /** Present when the store is one of ours, unmodified, and answers synchronously. */
-  fast: FastStoreAccess | undefined;
-  storeImplementsTouch: boolean;
-  /** Builds `req.session` from stored data: our Session and Cookie unless the store overrides createSession. */
-  inflate: SessionInflater;
-  /** The codec for the configured secrets; per-request `req.secret` codecs are cached. */
-  codec: SessionIdCodec | undefined;
-  codecForSecret: Map<unknown, SessionIdCodec>;
-}
 
 /**
  * The request path: verify the ID from the Cookie header, load the session,

@@ -4,7 +4,7 @@ import type { ChangeTracker } from './change-tracker';
 import { debug } from '../debug';
 import { serializeFailed } from '../errors';
 import { isSecure } from './is-secure';
-import type { NextFunction, SessionContext } from '../middleware';
+import type { NextFunction, SessionContext } from '../context';
 import { Session, type SessionRequest } from '../session/session';
 import type { SessionIdCodec } from '../cookie-codec/codec';
 import { serializeSetCookie } from '../cookie-codec/set-cookie';
