@@ -9,6 +9,7 @@ import { Session, type SessionRequest } from '../session/session';
 import type { SessionIdCodec } from '../cookie-codec/codec';
 import { serializeSetCookie } from '../cookie-codec/set-cookie';
 import { StoreCall, type StoreOperation } from './store-call';
+import { cookieExpiry } from '../stores/cookie-expiry';
 import type { FastStoreAccess, FastWriteResult } from '../stores/fast-store';
 
 type EndArgs = Parameters<ServerResponse['end']>;
@@ -184,7 +185,7 @@ class ResponseSession {
       if (fast !== undefined && sess.save === Session.prototype.save) {
         debug('saving %s', sess.id);
         tracker.savedData = tracker.current(sess);
-        this.afterFastWrite(fast, 'writeJSON', req.sessionID, tracker.json, expiryOf(sess), undefined);
+        this.afterFastWrite(fast, 'writeJSON', req.sessionID, tracker.json, cookieExpiry(sess), undefined);
       } else {
         this.afterCallbackWrite('set', (cb) => sess.save(cb), undefined);
       }
@@ -194,7 +195,7 @@ class ResponseSession {
     if (ctx.storeImplementsTouch && this.shouldTouch(sess)) {
       debug('touching');
       const fast = ctx.fast;
-      if (fast) this.afterFastWrite(fast, 'touch', req.sessionID, tracker.json, expiryOf(sess), 'touched');
+      if (fast) this.afterFastWrite(fast, 'touch', req.sessionID, tracker.json, cookieExpiry(sess), 'touched');
       else this.afterCallbackWrite('touch', (cb) => ctx.store.touch!(req.sessionID, sess, cb), 'touched');
       return res;
     }
@@ -267,11 +268,6 @@ class ResponseSession {
     setImmediate(this.next, err);
     return this.originalEnd.apply(res, this.endArgs!);
   }
-}
-
-function expiryOf(sess: Session): number {
-  const expires = sess.cookie?.expires;
-  return expires instanceof Date ? expires.getTime() : NaN;
 }
 
 function appendSetCookie(res: ServerResponse, cookie: string): void {

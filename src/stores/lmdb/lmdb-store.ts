@@ -1,6 +1,7 @@
 import { storeClosed } from '../../errors';
 import { Store } from '../../session/store';
 import type { StoreCallback, StoredSession } from '../../types';
+import { cookieExpiry } from '../cookie-expiry';
 import { FAST_STORE, type FastStoreAccess } from '../fast-store';
 import { BackgroundSync } from './background-sync';
 import { GroupCommit } from './group-commit';
@@ -78,11 +79,11 @@ export class LmdbStore extends Store {
       if (callback) process.nextTick(callback, err);
       return;
     }
-    settle(this[FAST_STORE].writeJSON(sid, json, expiryOf(session)), callback);
+    settle(this[FAST_STORE].writeJSON(sid, json, cookieExpiry(session)), callback);
   }
 
   touch(sid: string, session: object, callback?: Callback): void {
-    settle(this[FAST_STORE].touch(sid, '', expiryOf(session)), callback);
+    settle(this[FAST_STORE].touch(sid, '', cookieExpiry(session)), callback);
   }
 
   destroy(sid: string, callback?: Callback): void {
@@ -241,15 +242,6 @@ function acknowledgement(env: LmdbEnvironment, durability: ResolvedLmdbStoreOpti
   return durability === 'flush'
     ? (commit: Promise<unknown>): Promise<void> => commit.then(() => root.flushed as unknown as Promise<void>)
     : (commit: Promise<unknown>): Promise<void> => commit as Promise<void>;
-}
-
-/** The cookie's expiry in epoch ms, or NaN when it has none (the store's ttl applies). */
-function expiryOf(session: object): number {
-  const expires = (session as { cookie?: { expires?: unknown } } | null)?.cookie?.expires;
-  if (expires instanceof Date) return expires.getTime();
-  if (typeof expires === 'string') return Date.parse(expires);
-  if (typeof expires === 'number') return expires;
-  return NaN;
 }
 
 /**

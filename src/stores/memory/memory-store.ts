@@ -3,7 +3,8 @@ import { Store } from '../../session/store';
 import type { StoreCallback, StoredSession } from '../../types';
 import { EngineLimitError, LruStoreEngine, TOUCH_NEEDS_REWRITE, TOUCH_NO_ROOM, type LruEngineStats } from '../../wasm/lru-store';
 import { FAST_STORE, type FastStoreAccess } from '../fast-store';
-import { cookieExpiry, effectiveExpiry } from './expiry';
+import { cookieExpiry } from '../cookie-expiry';
+import { effectiveExpiry } from './expiry';
 import { resolveMemoryStoreOptions, type MemoryStoreOptions, type ResolvedMemoryStoreOptions } from './options';
 import { startSweeping, type Sweeper } from './sweeper';
 
