@@ -5,11 +5,11 @@ import { isBaseStoreMethod } from './method-owner';
 import { REQUEST_TRACKER, type TrackedRequest } from '../request/tracker-link';
 import { debug } from '../debug';
 import { sessionNotFound } from '../errors';
+import { noop } from '../noop';
 import { StoreCall, type StoreOperation } from '../request/store-call';
 import type { SessionData, StoreCallback, StoredSession } from '../types';
 
 type Callback = (err?: unknown) => void;
-const noop: Callback = () => {};
 
 /**
  * The app's callback, bounded by the storeTimeout option when the middleware

@@ -1,4 +1,5 @@
 import { commitFailed } from '../../errors';
+import { noop } from '../../noop';
 import { conditionalWrite, type LmdbEnvironment } from './open-env';
 
 /** What one queued operation does; the queue is flat (kind, sid, json, stamp) so an operation allocates no object. */
@@ -216,5 +217,3 @@ class Group {
     this.promise.catch(noop);
   }
 }
-
-function noop(): void {}

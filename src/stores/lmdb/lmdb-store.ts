@@ -1,4 +1,5 @@
 import { storeClosed } from '../../errors';
+import { noop } from '../../noop';
 import { Store } from '../../session/store';
 import type { StoreCallback, StoredSession } from '../../types';
 import { cookieExpiry } from '../cookie-expiry';
@@ -233,8 +234,6 @@ export class LmdbStore extends Store {
     process.nextTick(callback, null, out);
   }
 }
-
-function noop(): void {}
 
 /** When a commit counts as acknowledged: 'flush' also waits for lmdb's flush to disk. */
 function acknowledgement(env: LmdbEnvironment, durability: ResolvedLmdbStoreOptions['durability']) {
