@@ -82,6 +82,7 @@ export function isStorableSid(sid: unknown): sid is string {
   );
 }
 
+/** The ID as an lmdb key, or ERR_SESSION_ID_INVALID; MemoryStore's sidOrThrow has its engine's own limit. */
 export function sidOrThrow(sid: unknown): string {
   if (isStorableSid(sid)) return sid;
   throw sidNotStorable(MAX_KEY_BYTES);

@@ -40,7 +40,7 @@ export class MemoryStore extends Store {
   get(sid: string, callback: StoreCallback<StoredSession | null | undefined>): void {
     let session: StoredSession | undefined;
     try {
-      const json = this.engine.read(checkedSid(sid), Date.now());
+      const json = this.engine.read(sidOrThrow(sid), Date.now());
       session = json === undefined ? undefined : parseStored(json);
     } catch (err) {
       process.nextTick(callback, storeError(err, this.engine));
@@ -52,14 +52,14 @@ export class MemoryStore extends Store {
   set(sid: string, session: object, callback?: StoreCallback): void {
     this.run(callback, () => {
       const json = stringify(session);
-      this.engine.write(checkedSid(sid), json, effectiveExpiry(cookieExpiry(session), this.options.ttl));
+      this.engine.write(sidOrThrow(sid), json, effectiveExpiry(cookieExpiry(session), this.options.ttl));
     });
   }
 
   /** Gives a stored session its new cookie and expiry, keeping the stored data as it is. Absent sessions stay absent. */
   touch(sid: string, session: object, callback?: StoreCallback): void {
     this.run(callback, () => {
-      const key = checkedSid(sid);
+      const key = sidOrThrow(sid);
       const cookie = (session as { cookie?: unknown } | null)?.cookie;
       const expires = effectiveExpiry(cookieExpiry(session), this.options.ttl);
       const cookieJSON = cookie === undefined ? undefined : stringify(cookie);
@@ -72,7 +72,7 @@ export class MemoryStore extends Store {
 
   destroy(sid: string, callback?: StoreCallback): void {
     this.run(callback, () => {
-      this.engine.remove(checkedSid(sid));
+      this.engine.remove(sidOrThrow(sid));
     });
   }
 
@@ -146,7 +146,7 @@ function createFastAccess(engine: LruStoreEngine, options: ResolvedMemoryStoreOp
   const ttl = options.ttl;
   const write = (sid: string, json: string, expiresAt: number): void => {
     try {
-      engine.write(checkedSid(sid), json, effectiveExpiry(expiresAt, ttl));
+      engine.write(sidOrThrow(sid), json, effectiveExpiry(expiresAt, ttl));
     } catch (err) {
       throw storeError(err, engine);
     }
@@ -154,7 +154,7 @@ function createFastAccess(engine: LruStoreEngine, options: ResolvedMemoryStoreOp
   return {
     readJSON(sid) {
       try {
-        return engine.read(checkedSid(sid), Date.now());
+        return engine.read(sidOrThrow(sid), Date.now());
       } catch (err) {
         throw storeError(err, engine);
       }
@@ -163,7 +163,7 @@ function createFastAccess(engine: LruStoreEngine, options: ResolvedMemoryStoreOp
     touch(sid, json, expiresAt) {
       let result: number;
       try {
-        result = engine.touch(checkedSid(sid), json, effectiveExpiry(expiresAt, ttl), Date.now());
+        result = engine.touch(sidOrThrow(sid), json, effectiveExpiry(expiresAt, ttl), Date.now());
       } catch (err) {
         throw storeError(err, engine);
       }
@@ -173,7 +173,7 @@ function createFastAccess(engine: LruStoreEngine, options: ResolvedMemoryStoreOp
     },
     destroy(sid) {
       try {
-        engine.remove(checkedSid(sid));
+        engine.remove(sidOrThrow(sid));
       } catch (err) {
         throw storeError(err, engine);
       }
@@ -181,7 +181,8 @@ function createFastAccess(engine: LruStoreEngine, options: ResolvedMemoryStoreOp
   };
 }
 
-function checkedSid(sid: unknown): string {
+/** The ID as the engine's key; its byte length is the engine's to check (sidTooLong). LmdbStore's sidOrThrow (lmdb/record.ts) applies lmdb's key rules. */
+function sidOrThrow(sid: unknown): string {
   if (typeof sid !== 'string') throw sidNotString(sid);
   return sid;
 }
