@@ -5,7 +5,7 @@
 // Redis work by hand with no session middleware at all, so the difference
 // to it is what a middleware costs on top of the store round trips.
 //
-//   node bench/redis-inprocess.mjs [--quick]
+//   node bench/inprocess/redis.mjs [--quick]
 //
 // Variants run interleaved, round by round, in rotating order; figures are
 // medians over the rounds. Set REDIS_URL to use a running server instead of
@@ -17,10 +17,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median } from './lib/stats.mjs';
+import { median } from '../lib/stats.mjs';
 
 const require = createRequire(import.meta.url);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const session = require(root);
 const reference = require('express-session');
 const express = require('express');
