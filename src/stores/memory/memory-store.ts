@@ -1,7 +1,7 @@
 import { sessionTooLarge, sidNotString, sidTooLong, storedSessionNotJson, storeSerializeEmpty, storeSerializeFailed } from '../../errors';
 import { Store } from '../../session/store';
 import type { StoreCallback, StoredSession } from '../../types';
-import { EngineLimitError, LruStoreEngine, TOUCH_NEEDS_REWRITE, TOUCH_NO_ROOM, type LruEngineStats } from '../../wasm/lru-store';
+import { EngineLimitError, LruStoreEngine, type LruEngineStats } from '../../wasm/lru-store';
 import { FAST_STORE, type FastStoreAccess } from '../fast-store';
 import { cookieExpiry } from '../cookie-expiry';
 import { effectiveExpiry } from './expiry';
@@ -63,6 +63,7 @@ export class MemoryStore extends Store {
       const cookie = (session as { cookie?: unknown } | null)?.cookie;
       const expires = effectiveExpiry(cookieExpiry(session), this.options.ttl);
       const cookieJSON = cookie === undefined ? undefined : stringify(cookie);
+      const { TOUCH_NEEDS_REWRITE, TOUCH_NO_ROOM } = this.engine.constants;
       const result =
         cookieJSON === undefined ? TOUCH_NEEDS_REWRITE : this.engine.touch(key, '{"cookie":' + cookieJSON, expires, Date.now());
       if (result === TOUCH_NEEDS_REWRITE) rewriteCookie(this.engine, key, cookie, expires);
@@ -144,6 +145,7 @@ export class MemoryStore extends Store {
 /** The synchronous access the middleware uses within the request's turn; errors are thrown (it passes them to next). */
 function createFastAccess(engine: LruStoreEngine, options: ResolvedMemoryStoreOptions): FastStoreAccess {
   const ttl = options.ttl;
+  const { TOUCH_NEEDS_REWRITE, TOUCH_NO_ROOM } = engine.constants;
   const write = (sid: string, json: string, expiresAt: number): void => {
     try {
       engine.write(sidOrThrow(sid), json, effectiveExpiry(expiresAt, ttl));
