@@ -1,7 +1,7 @@
 /**
  * Constants shared across the Wasm boundary are defined once, in
- * assembly/lru-store.ts, exported as globals and read by the bridge: none is
- * copied by hand into src/wasm/lru-store.ts.
+ * the AssemblyScript module, exported as globals and read by its bridge in
+ * src/wasm/: none is copied by hand.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -38,8 +38,11 @@ describe('Wasm constants: one definition', () => {
     expect(stats.bytes).toBeGreaterThan(0);
   });
 
-  it('the bridge holds no hand-copied result code, stats offset or entry overhead', () => {
-    const bridge = readFileSync(path.join(root, 'src/wasm/lru-store.ts'), 'utf8');
-    expect(bridge).not.toMatch(/\b(TOUCH_[A-Z_]+|STAT_[A-Z_]+|STATS_LENGTH|ENTRY_OVERHEAD)\s*=\s*-?\d/);
+  it('the bridges hold no hand-copied result code, stats offset or entry overhead', () => {
+    const lru = readFileSync(path.join(root, 'src/wasm/lru-store.ts'), 'utf8');
+    expect(lru).not.toMatch(/\b(TOUCH_[A-Z_]+|STAT_[A-Z_]+|STATS_LENGTH|ENTRY_OVERHEAD)\s*=\s*-?\d/);
+    const kernel = readFileSync(path.join(root, 'src/wasm/cookie-kernel.ts'), 'utf8');
+    expect(kernel).not.toMatch(/\bID_[A-Z_]+\s*=\s*-?\d/);
+    expect(kernel).toMatch(/ID_NONE: number = wasm\.ID_NONE\.value/);
   });
 });
