@@ -1,4 +1,5 @@
 import type { SessionIdCodec } from './cookie-codec/codec';
+import type { SetCookieSerializer } from './cookie-codec/set-cookie';
 import type { ResolvedOptions } from './options';
 import type { SessionInflater } from './session/session';
 import type { FastStoreAccess } from './stores/fast-store';
@@ -16,4 +17,6 @@ export interface SessionContext extends ResolvedOptions {
   /** The codec for the configured secrets; per-request `req.secret` codecs are cached. */
   codec: SessionIdCodec | undefined;
   codecForSecret: Map<unknown, SessionIdCodec>;
+  /** This middleware's Set-Cookie serializer, whose caches no other middleware shares. */
+  setCookie: SetCookieSerializer;
 }

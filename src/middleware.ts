@@ -11,6 +11,7 @@ import { finishResponse } from './request/response-finish';
 import { Session, sessionInflaterFor, type SessionRequest } from './session/session';
 import { createSessionIdCodec, type SessionIdCodec } from './cookie-codec/codec';
 import type { SecretKey } from './cookie-codec/secret';
+import { SetCookieSerializer } from './cookie-codec/set-cookie';
 import { readSessionId } from './request/read-session-id';
 import type { Store } from './session/store';
 import { StoreCall } from './request/store-call';
@@ -128,6 +129,7 @@ function createContext(resolved: ResolvedOptions): SessionContext {
     inflate: sessionInflaterFor(store),
     codec: secrets ? createSessionIdCodec(resolved.name, secrets) : undefined,
     codecForSecret: new Map(),
+    setCookie: new SetCookieSerializer(),
   };
 }
 

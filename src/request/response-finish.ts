@@ -7,7 +7,6 @@ import { isSecure } from './is-secure';
 import type { NextFunction, SessionContext } from '../context';
 import { Session, type SessionRequest } from '../session/session';
 import type { SessionIdCodec } from '../cookie-codec/codec';
-import { serializeSetCookie } from '../cookie-codec/set-cookie';
 import { StoreCall, type StoreOperation } from './store-call';
 import { cookieExpiry } from '../stores/cookie-expiry';
 import type { FastStoreAccess, FastWriteResult } from '../stores/fast-store';
@@ -140,7 +139,7 @@ class ResponseSession {
     }
     this.touchOnce(sess);
     try {
-      const header = serializeSetCookie(this.ctx.name, this.codec.sign(this.req.sessionID), sess.cookie.data);
+      const header = this.ctx.setCookie.serialize(this.ctx.name, this.codec.sign(this.req.sessionID), sess.cookie.data, this.codec);
       debug('set-cookie %s', header);
       appendSetCookie(this.res, header);
     } catch (err) {

@@ -1,5 +1,5 @@
 import depd from 'depd';
-import { serializeSetCookie } from '../cookie-codec/set-cookie';
+import { SetCookieSerializer } from '../cookie-codec/set-cookie';
 import type { CookieData, CookieOptions, PriorityOption, SameSiteOption, SecureOption } from './cookie-options';
 
 // One depd instance per module: depd attributes a warning to the first caller outside this file.
@@ -84,7 +84,8 @@ export class Cookie {
   }
 
   serialize(name: string, value: string): string {
-    return serializeSetCookie(name, value, this.data);
+    // A serializer of its own: the middleware's caches stay the middleware's.
+    return new SetCookieSerializer().serialize(name, value, this.data);
   }
 
   toJSON(): CookieData {
