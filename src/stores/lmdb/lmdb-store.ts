@@ -9,7 +9,7 @@ import { GroupCommit } from './group-commit';
 import { openLmdbEnvironment, type LmdbEnvironment } from './open-env';
 import { resolveLmdbStoreOptions, type LmdbStoreOptions, type ResolvedLmdbStoreOptions } from './options';
 import { decodeExpiry, encodeExpiry, expiryOrThrow, isStorableSid, parseSession, sessionTextOrThrow, sidOrThrow } from './record';
-import { Sweeper, type LmdbSweepResult } from './sweeper';
+import { LmdbSweeper, type LmdbSweepResult } from './sweeper';
 
 export type { LmdbDurability, LmdbStoreOptions } from './options';
 // Names this module exported before the codes moved to errors.ts, kept for code that imports them.
@@ -33,7 +33,7 @@ export class LmdbStore extends Store {
   private readonly writes: GroupCommit;
   /** Durability 'background' only: the once-a-second disk flush. */
   private readonly backgroundSync: BackgroundSync | undefined;
-  private readonly sweeper: Sweeper;
+  private readonly sweeper: LmdbSweeper;
   private closing: Promise<void> | undefined;
 
   constructor(options: LmdbStoreOptions) {
@@ -51,7 +51,7 @@ export class LmdbStore extends Store {
       resolved.durability === 'background' || resolved.durability === 'none',
     );
     this[FAST_STORE] = this.createFastAccess();
-    this.sweeper = new Sweeper(env, resolved, (result) => this.emit('sweep', result));
+    this.sweeper = new LmdbSweeper(env, resolved, (result) => this.emit('sweep', result));
     if (resolved.sweepInterval > 0) this.sweeper.start();
   }
 

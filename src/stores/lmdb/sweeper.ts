@@ -41,7 +41,7 @@ function sweepPool(): Piscina {
  * stays ~100x less busy than scanning it itself, for the same wall time); if
  * the worker cannot start, passes run on the main thread, in batches.
  */
-export class Sweeper {
+export class LmdbSweeper {
   private readonly env: LmdbEnvironment;
   private readonly options: ResolvedLmdbStoreOptions;
   private readonly lease: SweepLease;

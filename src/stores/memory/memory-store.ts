@@ -6,7 +6,7 @@ import { FAST_STORE, type FastStoreAccess } from '../fast-store';
 import { cookieExpiry } from '../cookie-expiry';
 import { effectiveExpiry } from './expiry';
 import { resolveMemoryStoreOptions, type MemoryStoreOptions, type ResolvedMemoryStoreOptions } from './options';
-import { startSweeping, type Sweeper } from './sweeper';
+import { startSweeping, type SweepTimer } from './sweeper';
 
 export type { MemoryStoreOptions } from './options';
 
@@ -27,7 +27,7 @@ export class MemoryStore extends Store {
   readonly [FAST_STORE]: FastStoreAccess;
   private readonly engine: LruStoreEngine;
   private readonly options: ResolvedMemoryStoreOptions;
-  private sweeper: Sweeper | undefined;
+  private sweeper: SweepTimer | undefined;
 
   constructor(options?: MemoryStoreOptions) {
     super();
