@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import depd from 'depd';
 import parseUrl from 'parseurl';
-import { ChangeTracker, REQUEST_TRACKER, type TrackedRequest } from './request/change-tracker';
+import { ChangeTracker } from './request/change-tracker';
+import { REQUEST_TRACKER, type TrackedRequest } from './request/tracker-link';
 import { Cookie, type CookieOptions } from './session/cookie';
 import { debug } from './debug';
 import { corruptSession, secretRequired } from './errors';

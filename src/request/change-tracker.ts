@@ -1,8 +1,6 @@
 import type { Session } from '../session/session';
 import type { TrackerLink } from './tracker-link';
 
-export { REQUEST_TRACKER, type TrackedRequest } from './tracker-link';
-
 /**
  * Change detection compares the session's data without its cookie (touching
  * the cookie is not a modification) as JSON text. That text is taken in its
@@ -17,7 +15,7 @@ export { REQUEST_TRACKER, type TrackedRequest } from './tracker-link';
 const COOKIE_PREFIX = '{"cookie":';
 
 /** The data part of a whole session's JSON, or undefined when the cookie is not its first key. */
-export function dataPartOf(json: string): string | undefined {
+function dataPartOf(json: string): string | undefined {
   if (!json.startsWith(COOKIE_PREFIX)) return undefined;
   const end = endOfValue(json, COOKIE_PREFIX.length);
   return end < 0 ? undefined : json.slice(end);

@@ -308,7 +308,7 @@ function decodeKey(bytes: Utf8Buffer, start: number, end: number): string {
 }
 
 /** UTF-8 that also encodes unpaired surrogates (as 3-byte sequences), so every JS string has its own bytes. */
-export function encodeWtf8(text: string): Uint8Array {
+function encodeWtf8(text: string): Uint8Array {
   const out = new Uint8Array(text.length * 3);
   let n = 0;
   for (let i = 0; i < text.length; i++) {

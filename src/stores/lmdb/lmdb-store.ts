@@ -12,8 +12,6 @@ import { decodeExpiry, encodeExpiry, expiryOrThrow, isStorableSid, parseSession,
 import { LmdbSweeper, type LmdbSweepResult } from './sweeper';
 
 export type { LmdbDurability, LmdbStoreOptions } from './options';
-// Names this module exported before the codes moved to errors.ts, kept for code that imports them.
-export type { SessionError as LmdbStoreError, SessionErrorCode as LmdbStoreErrorCode } from '../../errors';
 export type { LmdbSweepResult } from './sweeper';
 
 type Callback<T = void> = StoreCallback<T>;

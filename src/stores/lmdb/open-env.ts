@@ -41,7 +41,7 @@ const LMDB_SYNC_FLAGS = {
   none: { noSync: true, overlappingSync: false },
 } as const;
 
-export const DATABASE_NAMES = { data: 'session-data', expiry: 'session-expiry', meta: 'session-meta' } as const;
+const DATABASE_NAMES = { data: 'session-data', expiry: 'session-expiry', meta: 'session-meta' } as const;
 
 /**
  * Opens (creating if needed) the environment at `options.path`. lmdb is

@@ -46,7 +46,7 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 
 /** Cheap shape check of stored session text: a JSON object. Parsing is left to the reader. */
-export function isSessionText(text: string): boolean {
+function isSessionText(text: string): boolean {
   const last = text.length - 1;
   return last > 0 && text.charCodeAt(0) === OPEN_BRACE && text.charCodeAt(last) === CLOSE_BRACE;
 }
