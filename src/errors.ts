@@ -33,7 +33,9 @@ export type SessionErrorCode =
   /** LmdbStore could not open its LMDB environment (path not writable, not an LMDB directory, …). */
   | 'ERR_SESSION_STORE_OPEN'
   /** An LmdbStore commit failed (disk full, I/O error, map full): the writes of that commit are not stored. */
-  | 'ERR_SESSION_STORE_WRITE';
+  | 'ERR_SESSION_STORE_WRITE'
+  /** The cookie kernel's Wasm memory could not grow for another codec (cookie name and secrets) record. */
+  | 'ERR_SESSION_KERNEL_MEMORY';
 
 /** What every factory here returns: an Error (or TypeError) with a stable code. */
 export interface SessionError extends Error {
@@ -166,4 +168,9 @@ export function storeOpenFailed(path: string, cause: unknown): SessionError {
 /** An LmdbStore commit failed; every write of that commit fails with this. */
 export function commitFailed(cause: unknown): SessionError {
   return storeError('ERR_SESSION_STORE_WRITE', `LmdbStore commit failed: ${causeMessage(cause)}`, cause);
+}
+
+/** The cookie kernel could not allocate a codec record: its Wasm memory cannot grow further. */
+export function kernelOutOfMemory(): SessionError {
+  return withCode(new Error('wasm-session: the cookie kernel ran out of memory'), 'ERR_SESSION_KERNEL_MEMORY');
 }

@@ -1,3 +1,4 @@
+import { kernelOutOfMemory } from '../errors';
 import { instantiateWasm } from './load';
 
 /** The raw exports of build/cookie-kernel.wasm (assembly/cookie-kernel.ts): numbers in, numbers out. */
@@ -39,9 +40,7 @@ const wasm = instantiateWasm('cookie-kernel', {
   env: {
     abort() {
       // Only an out-of-memory allocation of a record can abort.
-      const err = new Error('wasm-session: the cookie kernel ran out of memory');
-      (err as Error & { code: string }).code = 'ERR_SESSION_KERNEL_MEMORY';
-      throw err;
+      throw kernelOutOfMemory();
     },
   },
 }).exports as unknown as CookieKernelExports;
