@@ -1,9 +1,8 @@
 import type { LruStoreEngine } from '../../wasm/lru-store';
 
 /**
- * At most this many expired sessions go per tick. About 0.2–0.4 ms of work
- * at a million sessions on the shared bench machine, so one tick stays well
- * under a millisecond.
+ * At most this many expired sessions go per tick, so that one tick stays well
+ * under a millisecond even at a million sessions (measured: docs/bench.md).
  */
 export const SWEEP_BUDGET = 1000;
 
