@@ -8,7 +8,7 @@ import expressSession from 'express-session';
 import { cookieExpiry } from '../src/stores/cookie-expiry';
 import { session } from './helpers/package';
 import { useFreshMemoryStores } from './helpers/memory-store';
-import { call, removeTempStores, tempStorePath } from './fixtures/lmdb/harness';
+import { call, removeTempStores, tempStorePath } from './helpers/lmdb';
 
 type AnyStore = {
   set(sid: string, sess: object, cb: (err?: unknown) => void): void;

@@ -1,3 +1,7 @@
+/**
+ * SetCookieSerializer caches attribute text between calls; it must still
+ * print exactly what cookie@0.7.2 serialize prints, and throw its errors.
+ */
 import cookie from 'cookie';
 import signature from 'cookie-signature';
 import fc from 'fast-check';
@@ -6,8 +10,6 @@ import type { CookieData } from '../src/session/cookie';
 import { createSessionIdCodec } from '../src/cookie-codec/codec';
 import { SetCookieSerializer } from '../src/cookie-codec/set-cookie';
 
-// SetCookieSerializer caches attribute text between calls; it must still
-// print exactly what cookie@0.7.2 serialize prints, and throw its errors.
 // One serializer for the whole file, so that each call meets the cache the previous ones left.
 const serializer = new SetCookieSerializer();
 const serializeSetCookie = (name: string, value: string, data: CookieData, escaper?: { escape(value: string): string }) =>

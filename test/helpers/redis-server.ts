@@ -1,3 +1,4 @@
+// A throwaway redis-server per suite (spawned by redis-process.mjs) that can be stopped and restarted to play an outage.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -6,13 +7,6 @@ import path from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, beforeAll } from 'vitest';
 import { findRedisServer, freePort, spawnRedisServer } from './redis-process.mjs';
-
-/**
- * A throwaway redis-server for the Redis tests: Debian's `redis-server`
- * binary on a free 127.0.0.1 port, in its own temp dir, with no automatic
- * persistence. It can be stopped and started again on the same port to play
- * an outage.
- */
 
 export const redisServerBinary = findRedisServer();
 
