@@ -22,12 +22,12 @@ const RESULT: usize = memory.data(8, 16);
 const MAC: usize = memory.data(48, 16);
 const MAC_TEXT: usize = memory.data(64, 16);
 
-// Read outcomes.
-const ID_NONE: i32 = 0;
+// Read outcomes, exported as globals that the bridge (src/wasm/cookie-kernel.ts) reads.
+export const ID_NONE: i32 = 0;
 /** The ID is input[start, end): JavaScript slices it from the string it wrote. */
-const ID_IN_INPUT: i32 = 1;
+export const ID_IN_INPUT: i32 = 1;
 /** The ID went through percent-decoding and is output[start, end). */
-const ID_IN_OUTPUT: i32 = 2;
+export const ID_IN_OUTPUT: i32 = 2;
 /** The value needs UTF-8 aware decoding: use the JavaScript path. */
 const ID_USE_FALLBACK: i32 = 3;
 

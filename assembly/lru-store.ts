@@ -3,7 +3,7 @@
 // shard at a time. JS talks to it through static buffers and numbers only:
 // it writes the UTF-8 key (and value) into keyBuffer()/valueBuffer(), calls an
 // export with lengths, and reads results from outBuffer() and statsBuffer().
-import { arenaCapacity, arenaFree, arenaReset, arenaUsedBytes } from './store/arena';
+import { arenaCapacity, arenaFree, arenaReset, arenaUsedBytes, HEADER as BLOCK_HEADER } from './store/arena';
 import { cookieEnd } from './store/cookie-json';
 import { heapExpired, heapPush, heapRemove, heapUpdate } from './store/expiry-heap';
 import { hashBytes } from './store/hash';
@@ -22,6 +22,11 @@ const keyBuf: usize = memory.data(KEY_CAPACITY, 16);
 const valueBuf: usize = memory.data(VALUE_CAPACITY, 16);
 /** Results beyond the return value: [0] value length, or for iteration key ptr, key length, value ptr, value length. */
 const out: usize = memory.data(16, 16);
+
+// The stats Float64Array's length and slots (statsBuffer()), for the bridge.
+export { STAT_BYTES, STAT_ENTRIES, STAT_EVICTIONS, STAT_EXPIRATIONS, STAT_HITS, STAT_MISSES, STATS_LENGTH } from './store/table';
+/** Bytes an entry takes besides its key and value: its header and the arena block's. */
+export const ENTRY_OVERHEAD: i32 = ENTRY_HEADER + BLOCK_HEADER;
 
 let seed: u32 = 0;
 let limitBytes: u64 = 0;
@@ -215,8 +220,10 @@ export function peek(keyLen: u32, now: f64): u32 {
 
 const TOUCHED: i32 = 1;
 const TOUCH_ABSENT: i32 = 0;
-const TOUCH_NEEDS_REWRITE: i32 = -1;
-const TOUCH_NO_ROOM: i32 = -2;
+// Exported as globals, as are the stats offsets and the entry overhead below:
+// the bridge (src/wasm/lru-store.ts) reads them, so the two sides cannot drift.
+export const TOUCH_NEEDS_REWRITE: i32 = -1;
+export const TOUCH_NO_ROOM: i32 = -2;
 
 /**
  * Replaces the stored cookie with the one at the start of valueBuf (a whole

@@ -35,7 +35,9 @@ export type SessionErrorCode =
   /** An LmdbStore commit failed (disk full, I/O error, map full): the writes of that commit are not stored. */
   | 'ERR_SESSION_STORE_WRITE'
   /** `store.idsOf()` or `store.destroyAllOf()` on a MemoryStore or LmdbStore constructed without the `userKey` option. */
-  | 'ERR_SESSION_NO_USER_KEY';
+  | 'ERR_SESSION_NO_USER_KEY'
+  /** The cookie kernel's Wasm memory could not grow for another codec (cookie name and secrets) record. */
+  | 'ERR_SESSION_KERNEL_MEMORY';
 
 /** What every factory here returns: an Error (or TypeError) with a stable code. */
 export interface SessionError extends Error {
@@ -183,4 +185,9 @@ export function sessionTooDeep(maxDepth: number): SessionError {
 /** The first characters of a session ID, for events and logs that must not hold a usable ID. */
 export function sessionIdPrefix(sid: string): string {
   return sidPrefix(sid);
+}
+
+/** The cookie kernel could not allocate a codec record: its Wasm memory cannot grow further. */
+export function kernelOutOfMemory(): SessionError {
+  return withCode(new Error('wasm-session: the cookie kernel ran out of memory'), 'ERR_SESSION_KERNEL_MEMORY');
 }

@@ -1,41 +1,30 @@
 import type { ServerResponse } from 'node:http';
 import depd from 'depd';
 import parseUrl from 'parseurl';
-import { ChangeTracker, REQUEST_TRACKER, type TrackedRequest } from './request/change-tracker';
+import { ChangeTracker } from './request/change-tracker';
+import { REQUEST_TRACKER, type TrackedRequest } from './request/tracker-link';
 import { Cookie, type CookieOptions } from './session/cookie';
 import { debug } from './debug';
 import { corruptStoredEntry, secretRequired } from './errors';
 import { isSecure } from './request/is-secure';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
 import { finishResponse } from './request/response-finish';
-import { Session } from './session/session';
+import { Session, sessionInflaterFor, type SessionRequest } from './session/session';
 import { createSessionIdCodec, type SessionIdCodec } from './cookie-codec/codec';
 import type { SecretKey } from './cookie-codec/secret';
+import { SetCookieSerializer } from './cookie-codec/set-cookie';
 import { readSessionId } from './request/read-session-id';
-import { sessionInflaterFor, type SessionInflater, type Store } from './session/store';
+import type { Store } from './session/store';
 import { StoreCall } from './request/store-call';
 import { fastAccessOf, type FastStoreAccess } from './stores/fast-store';
+import type { NextFunction, SessionContext } from './context';
 import { checkStoredSession } from './stores/stored-json';
-import type { SessionRequest, StoredSession } from './types';
+import type { StoredSession } from './types';
 
 // Created here so depd attributes the setup warnings to the code that called the factory.
 const deprecate = depd('wasm-session');
 
-export type NextFunction = (err?: unknown) => void;
 export type SessionMiddleware = (req: SessionRequest, res: ServerResponse, next: NextFunction) => void;
-
-/** Everything a request needs from the setup, built once per middleware. */
-export interface SessionContext extends ResolvedOptions {
-  storeReady: boolean;
-  /** Present when the store is one of ours, unmodified, and answers synchronously. */
-  fast: FastStoreAccess | undefined;
-  storeImplementsTouch: boolean;
-  /** Builds `req.session` from stored data: our Session and Cookie unless the store overrides createSession. */
-  inflate: SessionInflater;
-  /** The codec for the configured secrets; per-request `req.secret` codecs are cached. */
-  codec: SessionIdCodec | undefined;
-  codecForSecret: Map<unknown, SessionIdCodec>;
-}
 
 /**
  * The request path: verify the ID from the Cookie header, load the session,
@@ -145,6 +134,7 @@ function createContext(resolved: ResolvedOptions): SessionContext {
     inflate: sessionInflaterFor(store),
     codec: secrets ? createSessionIdCodec(resolved.name, secrets) : undefined,
     codecForSecret: new Map(),
+    setCookie: new SetCookieSerializer(),
   };
 }
 

@@ -4,7 +4,7 @@ import { generateSessionId } from './session/genid';
 import type { SecretKey } from './cookie-codec/secret';
 import type { SessionStoreLike, Store } from './session/store';
 import { MemoryStore } from './stores/memory/memory-store';
-import type { SessionRequest } from './types';
+import type { SessionRequest } from './session/session';
 
 /** The options users pass, exactly those of express-session. */
 export interface SessionOptions {

@@ -1,3 +1,7 @@
+/**
+ * The bench report's pieces (bench/lib) on fixed inputs: number formatting,
+ * Markdown tables, load summaries, micro groups and target verdicts.
+ */
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM module of the bench suite, no type declarations
 import { formatAmount, formatCount, formatRate, formatRatio } from '../bench/lib/format.mjs';

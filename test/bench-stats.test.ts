@@ -1,3 +1,7 @@
+/**
+ * The bench suite's statistics (bench/lib/stats.mjs): medians, percentiles and
+ * paired ratios.
+ */
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM module of the bench suite, no type declarations
 import { median, medianPairedRatio, percentileOfSorted, ratio } from '../bench/lib/stats.mjs';

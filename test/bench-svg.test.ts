@@ -1,3 +1,7 @@
+/**
+ * The bench chart (bench/lib/svg-chart.mjs): a standalone document, escaped
+ * text, bars scaled per panel, labels, legend and the 1.0 reference line.
+ */
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM module of the bench suite, no type declarations
 import { escapeXml, renderRatioChart } from '../bench/lib/svg-chart.mjs';

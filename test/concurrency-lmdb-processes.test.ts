@@ -4,7 +4,7 @@
  * so it merges with what the other process committed a moment before.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { get, removeTempStores, startChild, stopAllChildren, tempStorePath, type Child } from './fixtures/lmdb/harness';
+import { get, removeTempStores, startChild, stopAllChildren, tempStorePath, type Child } from './helpers/lmdb';
 
 afterEach(stopAllChildren);
 afterAll(removeTempStores);

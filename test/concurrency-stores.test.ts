@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reference, session } from './helpers/package';
-import { get, removeTempStores, tempStorePath } from './fixtures/lmdb/harness';
+import { get, removeTempStores, tempStorePath } from './helpers/lmdb';
 
 const require = createRequire(import.meta.url);
 const { createApp } = require('./fixtures/concurrency/app.js') as { createApp: (pkg: unknown, store: unknown) => any };

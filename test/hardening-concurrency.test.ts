@@ -11,7 +11,7 @@ import signature from 'cookie-signature';
 import { afterAll, describe, expect, it } from 'vitest';
 import { express4, listen } from './helpers/differential';
 import { reference, session } from './helpers/package';
-import { removeTempStores, tempStorePath } from './fixtures/lmdb/harness';
+import { removeTempStores, tempStorePath } from './helpers/lmdb';
 
 afterAll(removeTempStores);
 

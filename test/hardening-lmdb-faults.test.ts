@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { session } from './helpers/package';
-import { removeTempStores, tempStorePath } from './fixtures/lmdb/harness';
+import { removeTempStores, tempStorePath } from './helpers/lmdb';
 
 const fixtures = path.join(__dirname, 'fixtures/hardening');
 const mounted: string[] = [];

@@ -13,7 +13,7 @@ import signature from 'cookie-signature';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { express4, httpRequest, listen, type HttpResult } from './helpers/differential';
 import { reference, session } from './helpers/package';
-import { call, removeTempStores, tempStorePath } from './fixtures/lmdb/harness';
+import { call, removeTempStores, tempStorePath } from './helpers/lmdb';
 
 const SECRET = 'loud failures';
 const cookieFor = (id: string) => `connect.sid=${encodeURIComponent('s:' + signature.sign(id, SECRET))}`;

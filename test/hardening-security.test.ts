@@ -17,7 +17,7 @@ import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { express4 } from './helpers/differential';
 import { session } from './helpers/package';
-import { removeTempStores, tempStorePath } from './fixtures/lmdb/harness';
+import { removeTempStores, tempStorePath } from './helpers/lmdb';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(__dirname, '..');

@@ -11,7 +11,7 @@ import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { express4 } from './helpers/differential';
 import { reference, session } from './helpers/package';
-import { removeTempStores, tempStorePath } from './fixtures/lmdb/harness';
+import { removeTempStores, tempStorePath } from './helpers/lmdb';
 
 const SECRET = 'session data secret';
 const SID = 'hostile-data-session-000000000000';

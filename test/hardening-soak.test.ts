@@ -1,5 +1,5 @@
 /**
- * A short run of bench/soak.mjs (the full soak is run by hand; figures in
+ * A short run of bench/soak/run.mjs (the full soak is run by hand; figures in
  * docs/security.md): real HTTP on 127.0.0.1, logins, reads, writes and bogus
  * cookies, with the MemoryStore and with LmdbStore. Loose checks only, as
  * the machine is shared: no failed request, the server's heap after GC grows
@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const soak = path.resolve(__dirname, '../bench/soak.mjs');
+const soak = path.resolve(__dirname, '../bench/soak/run.mjs');
 
 describe('soak (short)', () => {
   it('MemoryStore and LmdbStore: no failure, flat heap, no session left after expiry', async () => {

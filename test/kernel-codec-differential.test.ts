@@ -1,13 +1,14 @@
+/**
+ * Header → verified ID through the Wasm codec must equal the reference
+ * (cookie@0.7 parse + cookie-signature unsign, the js-codec path) on any
+ * header, and no ID that was not signed with a configured secret may pass.
+ */
 import signature from 'cookie-signature';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSessionIdCodec } from '../src/cookie-codec/codec';
 import { readSessionIdJs, unsignCookieValue } from '../src/cookie-codec/js-codec';
 import { createRecord, MAX_INPUT_CHARS, readSessionCookie, USE_JS_PATH } from '../src/wasm/cookie-kernel';
-
-// Header → verified ID through the Wasm codec must equal the reference
-// (cookie@0.7 parse + cookie-signature unsign, the js-codec path) on any
-// header, and no ID that was not signed with a configured secret may pass.
 
 const NAME = 'connect.sid';
 const SECRETS = ['keyboard cat', 'previous secret ü', Buffer.from('0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef+')];

@@ -1,3 +1,7 @@
+/**
+ * Session IDs from the pooled generator: uid-safe's format, no repeats across
+ * pool refills, uniformly random bits.
+ */
 import { describe, expect, it } from 'vitest';
 import { generateSessionId } from '../src/session/genid';
 

@@ -1,3 +1,7 @@
+/**
+ * The Wasm HMAC-SHA256 kernel against RFC 4231 and node:crypto, and the IDs it
+ * signs and verifies against cookie-signature.
+ */
 import { createHmac, randomBytes } from 'node:crypto';
 import signature from 'cookie-signature';
 import { describe, expect, it } from 'vitest';

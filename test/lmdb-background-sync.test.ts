@@ -1,10 +1,11 @@
+/**
+ * The once-a-second disk flush of durability 'background' (the default):
+ * its scheduling, against a stand-in for lmdb's root.sync so the test can see
+ * every flush. That a flushed commit reaches the disk is lmdb's job.
+ */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-
-// The once-a-second disk flush of durability 'background' (the default):
-// its scheduling, against a stand-in for lmdb's root.sync so the test can see
-// every flush. That a flushed commit reaches the disk is lmdb's job.
 
 const require = createRequire(import.meta.url);
 const { BackgroundSync, BACKGROUND_SYNC_MS } = require(path.join(__dirname, '../dist/stores/lmdb/background-sync.js')) as

@@ -1,10 +1,15 @@
+/**
+ * Entries this store did not write (another program, a bad disk, an older
+ * format) must fail the one session they belong to with ERR_SESSION_CORRUPT,
+ * never crash the process nor hide the other sessions.
+ */
 import { createRequire } from 'node:module';
 import signature from 'cookie-signature';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { session } from './helpers/package';
-import { call, removeTempStores, tempStorePath } from './fixtures/lmdb/harness';
+import { call, removeTempStores, tempStorePath } from './helpers/lmdb';
 
 // Entries this store did not write (another program, a bad disk, an older
 // format) are damaged data, not an outage: a read removes the entry, counts

@@ -1,9 +1,10 @@
+/**
+ * The demo app (demo/server.js) as `npm start` runs it, single and clustered.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { removeTempStores, tempStorePath } from './fixtures/lmdb/harness';
-
-// The demo app (demo/server.js) as `npm start` runs it, single and clustered.
+import { removeTempStores, tempStorePath } from './helpers/lmdb';
 
 const root = path.resolve(__dirname, '..');
 const running = new Set<ChildProcess>();

@@ -1,13 +1,14 @@
+/**
+ * The middleware end to end with `store: new LmdbStore(...)`: ours (through
+ * the synchronous fast access) and express-session itself (through the
+ * callback API, as any foreign middleware would use the store).
+ */
 import { createRequire } from 'node:module';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { reference, session } from './helpers/package';
-import { call, removeTempStores, tempStorePath } from './fixtures/lmdb/harness';
-
-// The middleware end to end with `store: new LmdbStore(...)`: ours (through
-// the synchronous fast access) and express-session itself (through the
-// callback API, as any foreign middleware would use the store).
+import { call, removeTempStores, tempStorePath } from './helpers/lmdb';
 
 type LmdbStore = InstanceType<typeof session.LmdbStore>;
 type Factory = typeof session;

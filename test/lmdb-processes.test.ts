@@ -1,11 +1,12 @@
+/**
+ * Several processes on one LMDB path: each child runs express + LmdbStore
+ * (test/fixtures/lmdb), and the test sends one browser's requests to all of them.
+ */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { session } from './helpers/package';
-import { call, get, removeTempStores, startChild, stopAllChildren, stopChild, tempStorePath, type Child } from './fixtures/lmdb/harness';
-
-// Several processes on one LMDB path: each child runs express + LmdbStore
-// (test/fixtures/lmdb), and the test sends one browser's requests to all of them.
+import { call, get, removeTempStores, startChild, stopAllChildren, stopChild, tempStorePath, type Child } from './helpers/lmdb';
 
 interface Counter {
   views: number;

@@ -1,8 +1,12 @@
+/**
+ * LmdbStore on its own: the Store API, expiry from the cookie or ttl, and its
+ * options.
+ */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { session } from './helpers/package';
-import { call, removeTempStores, tempStorePath } from './fixtures/lmdb/harness';
+import { call, removeTempStores, tempStorePath } from './helpers/lmdb';
 
 type LmdbStore = InstanceType<typeof session.LmdbStore>;
 const FAST_STORE = Symbol.for('wasm-session.fast-store');

@@ -1,7 +1,11 @@
+/**
+ * LmdbStore's background sweep: expired sessions go in batches, live and
+ * touched ones stay, on a worker thread, by the one lease holder among processes.
+ */
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { session } from './helpers/package';
-import { call, removeTempStores, startChild, stopAllChildren, stopChild, tempStorePath } from './fixtures/lmdb/harness';
+import { call, removeTempStores, startChild, stopAllChildren, stopChild, tempStorePath } from './helpers/lmdb';
 
 type LmdbStore = InstanceType<typeof session.LmdbStore>;
 const lmdb = createRequire(__filename)('lmdb') as typeof import('lmdb');

@@ -1,11 +1,12 @@
+/**
+ * Worker threads of one process share the LMDB environment: each thread of a
+ * piscina pool opens its own LmdbStore on the same path (test/fixtures/lmdb/piscina-worker.js).
+ */
 import path from 'node:path';
 import { Piscina } from 'piscina';
 import { afterAll, describe, expect, it } from 'vitest';
 import { session } from './helpers/package';
-import { call, removeTempStores, tempStorePath } from './fixtures/lmdb/harness';
-
-// Worker threads of one process share the LMDB environment: each thread of a
-// piscina pool opens its own LmdbStore on the same path (test/fixtures/lmdb/piscina-worker.js).
+import { call, removeTempStores, tempStorePath } from './helpers/lmdb';
 
 const workerFile = path.join(__dirname, 'fixtures/lmdb/piscina-worker.js');
 

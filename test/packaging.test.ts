@@ -1,3 +1,7 @@
+/**
+ * The package surface as users load it: require() and import give the same
+ * factory and classes.
+ */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,10 +1,14 @@
+/**
+ * connect-redis with express-session aliased to this package (an npm alias),
+ * so RedisStore resolves and extends this package's Store.
+ */
 import { realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import signature from 'cookie-signature';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aliasLayout } from './fixtures/redis/alias-layout';
-import { appScript, packageRoot, startApp, type AppProcess } from './fixtures/redis/app-process';
+import { aliasLayout } from './helpers/alias-layout';
+import { appScript, packageRoot, startApp, type AppProcess } from './helpers/redis-app';
 import { redisForSuite, skipWithoutRedis } from './helpers/redis-server';
 
 describe.skipIf(skipWithoutRedis)('connect-redis with express-session aliased to this package', () => {

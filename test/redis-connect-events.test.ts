@@ -1,8 +1,14 @@
+/**
+ * The middleware follows a store's 'disconnect' and 'connect' events: while
+ * disconnected it serves requests without a session. connect-redis does not
+ * emit them itself; an app forwards them from the redis client (see
+ * docs/scaling-out.md). These tests pin both halves down.
+ */
 import { RedisStore } from 'connect-redis';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, waitUntil, type AppProcess, type Reply } from './fixtures/redis/app-process';
+import { startApp, waitUntil, type AppProcess, type Reply } from './helpers/redis-app';
 import { reference, session } from './helpers/package';
 import { redisForSuite, skipWithoutRedis, type RedisClient, type RedisServer } from './helpers/redis-server';
 
@@ -13,10 +19,6 @@ function nextEvent(emitter: { once(event: string, listener: () => void): unknown
   return new Promise((resolve) => emitter.once(event, () => resolve()));
 }
 
-// The middleware follows a store's 'disconnect' and 'connect' events: while
-// disconnected it serves requests without a session. connect-redis does not
-// emit them itself; an app forwards them from the redis client (see
-// docs/scaling-out.md). These tests pin both halves down.
 describe.skipIf(skipWithoutRedis)('store disconnect/connect events with connect-redis', () => {
   const suite = redisForSuite();
   let redis: RedisServer;

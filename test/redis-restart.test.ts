@@ -1,10 +1,12 @@
+/**
+ * Redis goes away under a running app and comes back on the same port. The
+ * app runs as a child process so that a crash would show as an exit, not as a
+ * failure of the test runner.
+ */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, waitUntil, type AppProcess, type Reply } from './fixtures/redis/app-process';
+import { startApp, waitUntil, type AppProcess, type Reply } from './helpers/redis-app';
 import { redisForSuite, skipWithoutRedis, type RedisServer } from './helpers/redis-server';
 
-// Redis goes away under a running app and comes back on the same port. The
-// app runs as a child process so that a crash would show as an exit, not as a
-// failure of the test runner.
 describe.skipIf(skipWithoutRedis)('Redis restarted under a running app', () => {
   const suite = redisForSuite();
   let redis: RedisServer;

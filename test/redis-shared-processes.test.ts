@@ -1,9 +1,11 @@
+/**
+ * Two server processes behind one Redis: the situation of an app that has
+ * outgrown one machine. A cookie issued by one must work on the other.
+ */
 import { afterAll, describe, expect, it } from 'vitest';
-import { startApp, type AppProcess } from './fixtures/redis/app-process';
+import { startApp, type AppProcess } from './helpers/redis-app';
 import { redisForSuite, skipWithoutRedis } from './helpers/redis-server';
 
-// Two server processes behind one Redis: the situation of an app that has
-// outgrown one machine. A cookie issued by one must work on the other.
 describe.skipIf(skipWithoutRedis)('sessions shared by two processes through Redis', () => {
   const redis = redisForSuite();
   const apps: AppProcess[] = [];

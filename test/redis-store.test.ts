@@ -1,3 +1,9 @@
+/**
+ * The normal case: express-session is installed beside this package, so
+ * connect-redis's RedisStore extends express-session's own Store, and this
+ * middleware drives it through the callback API. Every scenario runs with
+ * both middlewares and must leave the same traces in Redis.
+ */
 import { RedisStore } from 'connect-redis';
 import express from 'express';
 import request from 'supertest';
@@ -7,10 +13,6 @@ import { redisForSuite, skipWithoutRedis, type RedisClient } from './helpers/red
 
 type Factory = typeof session;
 
-// The normal case: express-session is installed beside this package, so
-// connect-redis's RedisStore extends express-session's own Store, and this
-// middleware drives it through the callback API. Every scenario runs with
-// both middlewares and must leave the same traces in Redis.
 describe.skipIf(skipWithoutRedis)('connect-redis as the store (express-session installed beside)', () => {
   const redis = redisForSuite();
   let client: RedisClient;

@@ -1,17 +1,19 @@
+/**
+ * connect-redis derives a key's TTL from the cookie's expiry (or its own `ttl`
+ * when the cookie has none) and answers the middleware's touch with EXPIRE.
+ * The TTLs are read back with the Redis client, the way an operator would.
+ */
 import { RedisStore } from 'connect-redis';
 import express from 'express';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from './fixtures/redis/app-process';
+import { waitUntil } from './helpers/redis-app';
 import { reference, session } from './helpers/package';
 import { redisForSuite, skipWithoutRedis, type RedisClient } from './helpers/redis-server';
 
 type Factory = typeof session;
 type StoreOptions = ConstructorParameters<typeof RedisStore>[0];
 
-// connect-redis derives a key's TTL from the cookie's expiry (or its own `ttl`
-// when the cookie has none) and answers the middleware's touch with EXPIRE.
-// The TTLs are read back with the Redis client, the way an operator would.
 describe.skipIf(skipWithoutRedis)('Redis TTL and touch through connect-redis', () => {
   const redis = redisForSuite();
   let client: RedisClient;

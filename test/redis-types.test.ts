@@ -1,9 +1,13 @@
+/**
+ * connect-redis's own declarations import `Store` from 'express-session'.
+ * No Redis server needed: this is about what a TypeScript user can compile.
+ */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aliasLayout } from './fixtures/redis/alias-layout';
-import { packageRoot } from './fixtures/redis/app-process';
+import { aliasLayout } from './helpers/alias-layout';
+import { packageRoot } from './helpers/redis-app';
 
 const tsc = path.join(packageRoot, 'node_modules/typescript/bin/tsc');
 const typesDir = path.join(__dirname, 'fixtures/redis/types');
@@ -17,8 +21,6 @@ function typecheck(cwd: string, file: string): { status: number | null; output: 
   return { status: result.status, output: result.stdout + result.stderr };
 }
 
-// connect-redis's own declarations import `Store` from 'express-session'.
-// No Redis server needed: this is about what a TypeScript user can compile.
 describe('TypeScript: connect-redis as the store', () => {
   const dirs: string[] = [];
   afterAll(() => {

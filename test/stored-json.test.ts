@@ -10,7 +10,7 @@ import request from 'supertest';
 import signature from 'cookie-signature';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { session } from './helpers/package';
-import { call, removeTempStores, tempStorePath } from './fixtures/lmdb/harness';
+import { call, removeTempStores, tempStorePath } from './helpers/lmdb';
 
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { session } from './helpers/package';
-import { call, get, removeTempStores, startChild, stopAllChildren, tempStorePath } from './fixtures/lmdb/harness';
+import { call, get, removeTempStores, startChild, stopAllChildren, tempStorePath } from './helpers/lmdb';
 
 afterEach(stopAllChildren);
 afterAll(removeTempStores);

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { session } from './helpers/package';
-import { call, get } from './fixtures/lmdb/harness';
+import { call, get } from './helpers/lmdb';
 
 const require = createRequire(import.meta.url);
 const { createApp } = require('./fixtures/concurrency/app.js') as { createApp: (pkg: unknown, store: unknown) => any };

@@ -9,7 +9,8 @@
 // payload bytes and repeats its size in its last 4 bytes, so the block after
 // it can find its start when merging backwards.
 
-const HEADER: u32 = 8;
+/** Bytes of a block's header, before the payload. */
+export const HEADER: u32 = 8;
 const FREE: u32 = 1;
 const PREV_FREE: u32 = 2;
 const FLAG_MASK: u32 = 7;

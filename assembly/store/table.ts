@@ -19,7 +19,8 @@ export const shards: usize = memory.data(SHARD_COUNT * SHARD_SIZE);
 const tailStamps: usize = memory.data(SHARD_COUNT * 8);
 
 /** Counters JS reads directly as a Float64Array. */
-export const stats: usize = memory.data(8 * 8);
+export const STATS_LENGTH: u32 = 8;
+export const stats: usize = memory.data(STATS_LENGTH * 8);
 export const STAT_HITS: u32 = 0;
 export const STAT_MISSES: u32 = 1;
 export const STAT_EVICTIONS: u32 = 2;

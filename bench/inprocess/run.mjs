@@ -31,7 +31,7 @@ export async function runInProcess({ contenders, settings, log }) {
 
 /**
  * One in-process measurement, exported for scripts that pick their own
- * contenders (e.g. bench/lmdb-e2e.mjs). A fresh app and store every time: a
+ * contenders (e.g. bench/inprocess/lmdb.mjs). A fresh app and store every time: a
  * store filled by one scenario must not slow the next one down.
  * @param {{ create: () => import('../lib/contenders.mjs').ContenderInstance }} contender
  * @param {import('../lib/scenarios.mjs').Scenario} scenario

@@ -111,7 +111,7 @@ export function renderReport(results, chartFile) {
     out.push(
       'Each store filled through its Store API in a fresh process; JS heap after a full GC and RSS of that process; ' +
         'p99 of single get() calls on random stored IDs, timed from the call to its callback. ' +
-        'Rows measured by bench/memory-scale.mjs (the MemoryStore benchmarks) are taken as they are; bench/scale measures the rest the same way.',
+        'Rows measured by bench/scale/memory.mjs (the MemoryStore benchmarks) are taken as they are; bench/scale measures the rest the same way.',
     );
     if (results.scale.notes.length > 0) out.push(results.scale.notes.map((note) => `- ${note}`).join('\n'));
     out.push(renderScaleTable(results.scale.rows));

@@ -12,7 +12,7 @@ import { measureMicroGroups } from '../lib/micro-rounds.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSessionIdCodec } = require('../../dist/cookie-codec/codec.js');
-const { serializeSetCookie } = require('../../dist/cookie-codec/set-cookie.js');
+const { SetCookieSerializer } = require('../../dist/cookie-codec/set-cookie.js');
 const { generateSessionId } = require('../../dist/session/genid.js');
 const cookiePinned = require('cookie');
 const signaturePinned = require('cookie-signature');
@@ -49,6 +49,7 @@ function readReference(cookie, parse, signature) {
 /** Each group: contenders as (name, fn) where fn does BATCH operations. */
 function groups() {
   const codec = createSessionIdCodec(NAME, [SECRET]);
+  const setCookie = new SetCookieSerializer();
   const readPinned = readReference(cookiePinned, cookiePinned.parse, signaturePinned);
   const readLatest = readReference(cookieLatest, cookieLatest.parseCookie, signatureLatest);
   const batch = (op) => () => {
@@ -71,7 +72,7 @@ function groups() {
       contenders: [
         ['cookie-signature@1.0.7 sign + cookie@0.7.2 serialize', batch((i) => cookiePinned.serialize(NAME, 's:' + signaturePinned.sign(ids[i], SECRET), sessionCookie))],
         ['cookie-signature@latest sign + cookie@latest stringifySetCookie', batch((i) => cookieLatest.stringifySetCookie({ ...sessionCookie, name: NAME, value: 's:' + signatureLatest.sign(ids[i], SECRET) }))],
-        ['wasm-session codec.sign + serializeSetCookie', batch((i) => serializeSetCookie(NAME, codec.sign(ids[i]), sessionCookie))],
+        ['wasm-session codec.sign + SetCookieSerializer', batch((i) => setCookie.serialize(NAME, codec.sign(ids[i]), sessionCookie, codec))],
       ],
     },
     {
@@ -79,7 +80,7 @@ function groups() {
       baseline: 'cookie-signature@1.0.7 sign + cookie@0.7.2 serialize',
       contenders: [
         ['cookie-signature@1.0.7 sign + cookie@0.7.2 serialize', batch((i) => cookiePinned.serialize(NAME, 's:' + signaturePinned.sign(ids[i], SECRET), withExpires(i)))],
-        ['wasm-session codec.sign + serializeSetCookie', batch((i) => serializeSetCookie(NAME, codec.sign(ids[i]), withExpires(i)))],
+        ['wasm-session codec.sign + SetCookieSerializer', batch((i) => setCookie.serialize(NAME, codec.sign(ids[i]), withExpires(i), codec))],
       ],
     },
     {

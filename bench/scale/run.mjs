@@ -1,5 +1,5 @@
 // Memory and get latency against the number of stored sessions. Takes the
-// rows of bench/memory-scale.mjs (the MemoryStore benchmarks) when it exists
+// rows of bench/scale/memory.mjs (the MemoryStore benchmarks) when it exists
 // and measures every (store, size) pair it does not cover, each in a fresh
 // process so heap figures belong to one store only.
 import { execFile } from 'node:child_process';
@@ -11,7 +11,7 @@ import { renderMarkdownTable } from '../lib/markdown-table.mjs';
 import { STORES } from '../lib/stores.mjs';
 
 const run = promisify(execFile);
-const MEMORY_SCALE = new URL('../memory-scale.mjs', import.meta.url);
+const MEMORY_SCALE = new URL('./memory.mjs', import.meta.url);
 const MEASURE = fileURLToPath(new URL('./measure-store.mjs', import.meta.url));
 const CHILD_TIMEOUT_MS = 180_000;
 
@@ -23,9 +23,9 @@ export async function runScale({ quick, settings, log }) {
   const rows = [];
   const notes = [];
   if (existsSync(MEMORY_SCALE)) {
-    log('[scale] bench/memory-scale.mjs …');
+    log('[scale] bench/scale/memory.mjs …');
     const helperRows = await (await import(MEMORY_SCALE.href)).run({ quick });
-    rows.push(...helperRows.map((row) => ({ ...row, source: 'bench/memory-scale.mjs' })));
+    rows.push(...helperRows.map((row) => ({ ...row, source: 'bench/scale/memory.mjs' })));
   }
   const measured = (title, sessions) => rows.some((row) => row.store === title && row.sessions === sessions);
   for (const definition of STORES) {

@@ -1,5 +1,4 @@
 import { createRecord, MAX_INPUT_CHARS, readSessionCookie, releaseRecord, signId, unsignValue, USE_JS_PATH, type KernelRecord } from '../wasm/cookie-kernel';
-import { rememberEscapedValue } from './escaped-value';
 import { readSessionIdJs, signSessionIdJs, unsignCookieValue } from './js-codec';
 import type { SecretKey } from './secret';
 
@@ -15,6 +14,8 @@ export interface SessionIdCodec {
   unsign(raw: string): string | false;
   /** The signed cookie value for an ID, signed with the first secret. */
   sign(id: string): string;
+  /** `encodeURIComponent(value)`; for the value this codec signed last, without recomputing it. */
+  escape(value: string): string;
 }
 
 /**
@@ -45,6 +46,10 @@ class JsSessionIdCodec implements SessionIdCodec {
   sign(id: string): string {
     return signSessionIdJs(id, this.secrets[0]!);
   }
+
+  escape(value: string): string {
+    return encodeURIComponent(value);
+  }
 }
 
 // A codec's kernel record goes back to the pool once the codec is unreachable.
@@ -58,6 +63,13 @@ const records = new FinalizationRegistry<KernelRecord>(releaseRecord);
  */
 class WasmSessionIdCodec extends JsSessionIdCodec {
   private readonly record: number;
+  /**
+   * The last signed value the kernel produced, with its URI-escaped form
+   * (the escaped MAC comes out of the kernel too), so that the Set-Cookie
+   * serialiser, which runs right after signing, skips encodeURIComponent.
+   */
+  private lastValue: string | undefined = undefined;
+  private lastEscaped = '';
 
   constructor(name: string, secrets: readonly SecretKey[], keys: readonly Uint8Array[]) {
     super(name, secrets);
@@ -86,11 +98,18 @@ class WasmSessionIdCodec extends JsSessionIdCodec {
     if (typeof id === 'string') {
       const signed = signId(this.record, id);
       if (signed !== USE_JS_PATH) {
-        if (signed.escaped !== undefined) rememberEscapedValue(signed.value, signed.escaped);
+        if (signed.escaped !== undefined) {
+          this.lastValue = signed.value;
+          this.lastEscaped = signed.escaped;
+        }
         return signed.value;
       }
     }
     return super.sign(id);
+  }
+
+  override escape(value: string): string {
+    return value === this.lastValue ? this.lastEscaped : encodeURIComponent(value);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Session } from '../session/session';
+import type { TrackerLink } from './tracker-link';
 
 /**
  * Change detection compares the session's data without its cookie (touching
@@ -12,16 +13,6 @@ import type { Session } from '../session/session';
  */
 
 const COOKIE_PREFIX = '{"cookie":';
-
-/**
- * Where the middleware leaves a request's tracker, so that Session#save and
- * Session#reload can report to it without wrapping methods on every session.
- */
-export const REQUEST_TRACKER: unique symbol = Symbol('wasm-session.tracker');
-
-export interface TrackedRequest {
-  [REQUEST_TRACKER]?: ChangeTracker;
-}
 
 /** The data part of a whole session's JSON, or undefined when the cookie is not its first key. */
 export function dataPartOf(json: string): string | undefined {
@@ -72,7 +63,7 @@ function hasOnlyCookie(sess: object): boolean {
  * response) the whole session's JSON is computed once and reused by every
  * predicate, by the Set-Cookie decision and by the store write.
  */
-export class ChangeTracker {
+export class ChangeTracker implements TrackerLink {
   originalId: string | undefined = undefined;
   originalData: string | undefined = undefined;
   savedData: string | undefined = undefined;

@@ -4,14 +4,13 @@ import type { ChangeTracker } from './change-tracker';
 import { debug } from '../debug';
 import { serializeFailed } from '../errors';
 import { isSecure } from './is-secure';
-import type { NextFunction, SessionContext } from '../middleware';
-import { Session } from '../session/session';
+import type { NextFunction, SessionContext } from '../context';
+import { Session, type SessionRequest } from '../session/session';
 import type { SessionIdCodec } from '../cookie-codec/codec';
-import { serializeSetCookie } from '../cookie-codec/set-cookie';
 import { StoreCall, type StoreOperation } from './store-call';
+import { cookieExpiry } from '../stores/cookie-expiry';
 import { endWhileHeld, hold, release, type HeldView } from './held-response';
 import type { FastStoreAccess, FastWriteResult } from '../stores/fast-store';
-import type { SessionRequest } from '../types';
 
 type EndArgs = Parameters<ServerResponse['end']>;
 type OriginalEnd = (...args: EndArgs) => ServerResponse;
@@ -163,7 +162,7 @@ class ResponseSession {
       return null;
     }
     this.touchOnce(sess);
-    const header = serializeSetCookie(this.ctx.name, this.codec.sign(this.req.sessionID), sess.cookie.data);
+    const header = this.ctx.setCookie.serialize(this.ctx.name, this.codec.sign(this.req.sessionID), sess.cookie.data, this.codec);
     debug('set-cookie %s', header);
     return header;
   }
@@ -238,7 +237,7 @@ class ResponseSession {
         debug('saving %s', sess.id);
         const base = tracker.writing(sess);
         tracker.savedData = tracker.current(sess);
-        this.afterFastWrite(fast, 'writeJSON', req.sessionID, tracker.json, expiryOf(sess), undefined, loud, base);
+        this.afterFastWrite(fast, 'writeJSON', req.sessionID, tracker.json, cookieExpiry(sess), undefined, loud, base);
       } else {
         this.afterCallbackWrite('set', (cb) => sess.save(cb), undefined);
       }
@@ -247,7 +246,7 @@ class ResponseSession {
 
     if (ctx.storeImplementsTouch && this.shouldTouch(sess)) {
       debug('touching');
-      if (fast) this.afterFastWrite(fast, 'touch', req.sessionID, tracker.json, expiryOf(sess), 'touched', loud);
+      if (fast) this.afterFastWrite(fast, 'touch', req.sessionID, tracker.json, cookieExpiry(sess), 'touched', loud);
       else this.afterCallbackWrite('touch', (cb) => ctx.store.touch!(req.sessionID, sess, cb), 'touched');
       return res;
     }
@@ -394,11 +393,6 @@ class ResponseSession {
 
 function stripBodyHeaders(res: ServerResponse): void {
   for (const name of BODY_HEADERS) res.removeHeader(name);
-}
-
-function expiryOf(sess: Session): number {
-  const expires = sess.cookie?.expires;
-  return expires instanceof Date ? expires.getTime() : NaN;
 }
 
 function appendSetCookie(res: ServerResponse, cookie: string): void {

@@ -1,40 +1,11 @@
 import depd from 'depd';
+import { SetCookieSerializer } from '../cookie-codec/set-cookie';
+import type { CookieData, CookieOptions, PriorityOption, SameSiteOption, SecureOption } from './cookie-options';
 
 // One depd instance per module: depd attributes a warning to the first caller outside this file.
 const deprecate = depd('wasm-session');
 
-export type SameSiteOption = boolean | 'lax' | 'strict' | 'none' | 'auto';
-export type SecureOption = boolean | 'auto';
-export type PriorityOption = 'low' | 'medium' | 'high';
-
-/** The cookie settings users pass as the `cookie` option. */
-export interface CookieOptions {
-  maxAge?: number | null;
-  expires?: Date | null | false;
-  httpOnly?: boolean;
-  path?: string;
-  domain?: string;
-  secure?: SecureOption;
-  sameSite?: SameSiteOption;
-  partitioned?: boolean;
-  priority?: PriorityOption;
-  /** Stored sessions carry this back; it seeds `originalMaxAge` when rebuilding. */
-  originalMaxAge?: number | null;
-  [extra: string]: unknown;
-}
-
-/** The attributes that serialise into Set-Cookie and into the stored session. */
-export interface CookieData {
-  originalMaxAge: number | null | undefined;
-  partitioned: boolean | undefined;
-  priority: PriorityOption | undefined;
-  expires: Date | null | false | undefined;
-  secure: SecureOption | undefined;
-  httpOnly: boolean | undefined;
-  domain: string | undefined;
-  path: string | undefined;
-  sameSite: SameSiteOption | undefined;
-}
+export type { CookieData, CookieOptions, PriorityOption, SameSiteOption, SecureOption } from './cookie-options';
 
 /**
  * The session cookie: attributes plus an expiry that `maxAge` reads as the
@@ -113,7 +84,8 @@ export class Cookie {
   }
 
   serialize(name: string, value: string): string {
-    return serializeCookie(name, value, this.data);
+    // A serializer of its own: the middleware's caches stay the middleware's.
+    return new SetCookieSerializer().serialize(name, value, this.data);
   }
 
   toJSON(): CookieData {
@@ -126,10 +98,4 @@ export class Cookie {
 // sees them; keep that.
 for (const key of ['expires', 'maxAge', 'data', 'serialize', 'toJSON'] as const) {
   Object.defineProperty(Cookie.prototype, key, { enumerable: true });
-}
-
-// Loaded lazily: set-cookie imports this module's types, and keeping the
-// runtime edge one-way avoids a require cycle.
-function serializeCookie(name: string, value: string, data: CookieData): string {
-  return (require('../cookie-codec/set-cookie') as typeof import('../cookie-codec/set-cookie')).serializeSetCookie(name, value, data);
 }

@@ -1,13 +1,15 @@
-import type { Cookie } from './cookie';
-import { REQUEST_TRACKER, type TrackedRequest } from '../request/change-tracker';
+import type { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import { Cookie } from './cookie';
+import { isBaseStoreMethod } from './method-owner';
+import { REQUEST_TRACKER, type TrackedRequest } from '../request/tracker-link';
 import { debug } from '../debug';
 import { sessionNotFound } from '../errors';
-import { sessionInflaterFor } from './store';
+import { noop } from '../noop';
 import { StoreCall, type StoreOperation } from '../request/store-call';
-import type { SessionRequest } from '../types';
+import type { SessionData, StoreCallback, StoredSession } from '../types';
 
 type Callback = (err?: unknown) => void;
-const noop: Callback = () => {};
 
 /**
  * The app's callback, bounded by the storeTimeout option when the middleware
@@ -93,4 +95,85 @@ export class Session {
     this.req.sessionStore.regenerate(this.req, bounded(this.req, 'destroy', fn));
     return this;
   }
+}
+
+/**
+ * The request as this middleware sees it: Node's request plus what it
+ * attaches. It, the Session and the Store contract name each other, so the
+ * three live in this one file (split up, they would import each other).
+ */
+export interface SessionRequest extends IncomingMessage {
+  session?: Session & Partial<SessionData>;
+  sessionID: string;
+  sessionStore: Store;
+  secret?: string;
+  secure?: boolean;
+  originalUrl?: string;
+  signedCookies?: Record<string, unknown>;
+  cookies?: Record<string, unknown>;
+}
+
+/**
+ * What every session store offers: callback get/set/destroy and optional
+ * touch/all/length/clear, plus regenerate, load and createSession, which the
+ * base Store (store.ts) provides.
+ */
+export interface Store extends EventEmitter {
+  /** Set by the middleware: gives `req` a fresh ID, Session and Cookie. */
+  generate?(req: SessionRequest): void;
+  get(sid: string, callback: StoreCallback<StoredSession | null | undefined>): void;
+  set(sid: string, session: object, callback?: StoreCallback): void;
+  destroy(sid: string, callback?: StoreCallback): void;
+  touch?(sid: string, session: object, callback?: StoreCallback): void;
+  all?(callback: StoreCallback<StoredSession[] | Record<string, StoredSession> | null>): void;
+  length?(callback: StoreCallback<number>): void;
+  clear?(callback?: StoreCallback): void;
+  regenerate(req: SessionRequest, callback: StoreCallback): void;
+  load(sid: string, callback: StoreCallback<Session | undefined>): void;
+  createSession(req: SessionRequest, session: StoredSession): Session;
+}
+
+/**
+ * Stored data → `req.session`, with this package's Session and Cookie. As
+ * express-session does, it rebuilds `sess.cookie` in place (turning an ISO
+ * `expires` back into a Date and keeping `originalMaxAge`), then copies the
+ * data onto a new Session.
+ */
+export function inflateSession(req: SessionRequest, sess: StoredSession): Session {
+  const expires = sess.cookie.expires;
+  const originalMaxAge = sess.cookie.originalMaxAge;
+  sess.cookie = new Cookie(withoutOwnProto(sess.cookie));
+  if (typeof expires === 'string') sess.cookie.expires = new Date(expires);
+  sess.cookie.originalMaxAge = originalMaxAge;
+  const session = new Session(req, sess);
+  req.session = session;
+  return session;
+}
+
+/**
+ * Stored cookie data without an own `__proto__` key. JSON.parse makes such a
+ * key an ordinary property, and Cookie copies keys by assignment, which would
+ * swap the Cookie's prototype for attacker data (express-session does so) and
+ * leave a cookie without its getters. Other keys are data, as in the reference.
+ */
+function withoutOwnProto(cookie: Record<string, any>): Record<string, any> {
+  if (!Object.prototype.hasOwnProperty.call(cookie, '__proto__')) return cookie;
+  const copy: Record<string, any> = {};
+  for (const key of Object.keys(cookie)) if (key !== '__proto__') copy[key] = cookie[key];
+  return copy;
+}
+
+export type SessionInflater = (req: SessionRequest, sess: StoredSession) => Session;
+
+/**
+ * How to turn a store's data into `req.session` for this store. A store whose
+ * `createSession` is a base Store's own (ours, or express-session's when the
+ * store subclasses express-session's Store, as connect-redis does) gets this
+ * package's Session and Cookie; a store that overrides `createSession` is
+ * honoured, as express-session honours it.
+ */
+export function sessionInflaterFor(store: Store): SessionInflater {
+  const createSession = store.createSession;
+  if (typeof createSession !== 'function' || isBaseStoreMethod(store, 'createSession')) return inflateSession;
+  return (req, sess) => createSession.call(store, req, sess);
 }

@@ -1,3 +1,4 @@
+import { kernelOutOfMemory } from '../errors';
 import { instantiateWasm } from './load';
 
 /** The raw exports of build/cookie-kernel.wasm (assembly/cookie-kernel.ts): numbers in, numbers out. */
@@ -15,12 +16,10 @@ interface CookieKernelExports {
   unsignValue(record: number, len: number): number;
   signId(record: number, len: number): number;
   macRaw(record: number, index: number, len: number): void;
+  ID_NONE: WebAssembly.Global;
+  ID_IN_INPUT: WebAssembly.Global;
+  ID_IN_OUTPUT: WebAssembly.Global;
 }
-
-// Outcomes of readSessionCookie / unsignValue, as assembly/cookie-kernel.ts numbers them.
-const ID_NONE = 0;
-const ID_IN_INPUT = 1;
-const ID_IN_OUTPUT = 2;
 
 /** Returned by the read functions when the input needs the JavaScript path. */
 export const USE_JS_PATH = null;
@@ -41,9 +40,7 @@ const wasm = instantiateWasm('cookie-kernel', {
   env: {
     abort() {
       // Only an out-of-memory allocation of a record can abort.
-      const err = new Error('wasm-session: the cookie kernel ran out of memory');
-      (err as Error & { code: string }).code = 'ERR_SESSION_KERNEL_MEMORY';
-      throw err;
+      throw kernelOutOfMemory();
     },
   },
 }).exports as unknown as CookieKernelExports;
@@ -52,6 +49,11 @@ const INPUT = wasm.inputPointer();
 const INPUT_CAPACITY = wasm.inputCapacity();
 const OUTPUT = wasm.outputPointer();
 const RESULT_INDEX = wasm.resultPointer() >> 2;
+
+// Outcomes of readSessionCookie / unsignValue, as assembly/cookie-kernel.ts exports them.
+const ID_NONE: number = wasm.ID_NONE.value;
+const ID_IN_INPUT: number = wasm.ID_IN_INPUT.value;
+const ID_IN_OUTPUT: number = wasm.ID_IN_OUTPUT.value;
 
 /**
  * Longest text the input buffer takes on the fast path. The 4 spare bytes

@@ -25,14 +25,18 @@ interface LruStoreExports {
   sweep(shard: number, now: number, budget: number): number;
   iterStart(): void;
   iterNext(now: number): number;
+  // Constants the module defines and exports as globals (read with `.value`).
+  TOUCH_NEEDS_REWRITE: WebAssembly.Global;
+  TOUCH_NO_ROOM: WebAssembly.Global;
+  STATS_LENGTH: WebAssembly.Global;
+  STAT_HITS: WebAssembly.Global;
+  STAT_MISSES: WebAssembly.Global;
+  STAT_EVICTIONS: WebAssembly.Global;
+  STAT_EXPIRATIONS: WebAssembly.Global;
+  STAT_ENTRIES: WebAssembly.Global;
+  STAT_BYTES: WebAssembly.Global;
+  ENTRY_OVERHEAD: WebAssembly.Global;
 }
-
-/** What `touch` found; mirrors the constants of assembly/lru-store.ts. */
-export const TOUCHED = 1;
-export const TOUCH_ABSENT = 0;
-/** The stored or the new text has no leading `{"cookie":{…}` to splice: rewrite the whole session instead. */
-export const TOUCH_NEEDS_REWRITE = -1;
-export const TOUCH_NO_ROOM = -2;
 
 /** Thrown by the engine; the store turns these into its coded errors. */
 export class EngineLimitError extends Error {
@@ -58,15 +62,45 @@ export interface LruEngineStats {
   memoryBytes: number;
 }
 
-// Offsets in the stats Float64Array, as in assembly/store/table.ts.
-const STAT_HITS = 0;
-const STAT_MISSES = 1;
-const STAT_EVICTIONS = 2;
-const STAT_EXPIRATIONS = 3;
-const STAT_ENTRIES = 4;
-const STAT_BYTES = 5;
-const STATS_LENGTH = 8;
-const ENTRY_OVERHEAD = 48 + 8;
+/**
+ * The module's exported constants as numbers, read from its globals rather
+ * than copied here, so the two sides cannot drift. The same for every
+ * instance of the module: read from the first.
+ */
+export interface EngineConstants {
+  /** touch(): the stored or the new text has no leading `{"cookie":{…}` to splice; rewrite the whole session instead. */
+  readonly TOUCH_NEEDS_REWRITE: number;
+  /** touch(): the new cookie needs a larger entry and the arena has no room for it. */
+  readonly TOUCH_NO_ROOM: number;
+  readonly STATS_LENGTH: number;
+  readonly STAT_HITS: number;
+  readonly STAT_MISSES: number;
+  readonly STAT_EVICTIONS: number;
+  readonly STAT_EXPIRATIONS: number;
+  readonly STAT_ENTRIES: number;
+  readonly STAT_BYTES: number;
+  /** Bytes an entry takes besides its key and value. */
+  readonly ENTRY_OVERHEAD: number;
+}
+
+let constants: EngineConstants | undefined;
+
+function constantsOf(wasm: LruStoreExports): EngineConstants {
+  constants ??= {
+    TOUCH_NEEDS_REWRITE: wasm.TOUCH_NEEDS_REWRITE.value,
+    TOUCH_NO_ROOM: wasm.TOUCH_NO_ROOM.value,
+    STATS_LENGTH: wasm.STATS_LENGTH.value,
+    STAT_HITS: wasm.STAT_HITS.value,
+    STAT_MISSES: wasm.STAT_MISSES.value,
+    STAT_EVICTIONS: wasm.STAT_EVICTIONS.value,
+    STAT_EXPIRATIONS: wasm.STAT_EXPIRATIONS.value,
+    STAT_ENTRIES: wasm.STAT_ENTRIES.value,
+    STAT_BYTES: wasm.STAT_BYTES.value,
+    ENTRY_OVERHEAD: wasm.ENTRY_OVERHEAD.value,
+  };
+  return constants;
+}
+
 const ALL = 0xffffffff;
 
 type WellFormedString = string & { isWellFormed(): boolean };
@@ -100,6 +134,8 @@ export class LruStoreEngine {
   private readonly outIndex: number;
   private readonly statsPtr: number;
   readonly shards: number;
+  /** The module's result codes, stats slots and entry overhead (TOUCH_NEEDS_REWRITE, TOUCH_NO_ROOM for touch()). */
+  readonly constants: EngineConstants;
   private lastKey: string | undefined;
   private lastKeyLength = 0;
 
@@ -117,11 +153,12 @@ export class LruStoreEngine {
     this.outIndex = (wasm.outBuffer() >>> 0) >>> 2;
     this.statsPtr = wasm.statsBuffer() >>> 0;
     this.shards = wasm.shardCount();
+    this.constants = constantsOf(wasm);
     wasm.init(randomInt(0, 2 ** 32 - 1), maxBytes, maxEntries === Infinity ? 0 : maxEntries);
     this.buffer = this.memory.buffer;
     this.bytes = Buffer.from(this.buffer) as Utf8Buffer;
     this.out = new Uint32Array(this.buffer);
-    this.statsView = new Float64Array(this.buffer, this.statsPtr, STATS_LENGTH);
+    this.statsView = new Float64Array(this.buffer, this.statsPtr, this.constants.STATS_LENGTH);
   }
 
   /** The byte view of linear memory, rebuilt after memory.grow detached the old buffer. */
@@ -130,7 +167,7 @@ export class LruStoreEngine {
       this.buffer = this.memory.buffer;
       this.bytes = Buffer.from(this.buffer) as Utf8Buffer;
       this.out = new Uint32Array(this.buffer);
-      this.statsView = new Float64Array(this.buffer, this.statsPtr, STATS_LENGTH);
+      this.statsView = new Float64Array(this.buffer, this.statsPtr, this.constants.STATS_LENGTH);
     }
     return this.bytes;
   }
@@ -192,7 +229,7 @@ export class LruStoreEngine {
       return;
     }
     const valueLen = Buffer.byteLength(json);
-    if (valueLen + keyLen + ENTRY_OVERHEAD > this.maxBytes) throw new EngineLimitError('value', valueLen);
+    if (valueLen + keyLen + this.constants.ENTRY_OVERHEAD > this.maxBytes) throw new EngineLimitError('value', valueLen);
     if (valueLen <= this.valueCapacity) {
       bytes.utf8Write(json, this.valuePtr, this.valueCapacity);
       if (this.wasm.set(keyLen, valueLen, expires) === 0) throw new EngineLimitError('value', valueLen);
@@ -258,13 +295,14 @@ export class LruStoreEngine {
   stats(): LruEngineStats {
     this.view();
     const s = this.statsView;
+    const c = this.constants;
     return {
-      hits: s[STAT_HITS]!,
-      misses: s[STAT_MISSES]!,
-      evictions: s[STAT_EVICTIONS]!,
-      expirations: s[STAT_EXPIRATIONS]!,
-      entries: s[STAT_ENTRIES]!,
-      bytes: s[STAT_BYTES]!,
+      hits: s[c.STAT_HITS]!,
+      misses: s[c.STAT_MISSES]!,
+      evictions: s[c.STAT_EVICTIONS]!,
+      expirations: s[c.STAT_EXPIRATIONS]!,
+      entries: s[c.STAT_ENTRIES]!,
+      bytes: s[c.STAT_BYTES]!,
       arenaBytes: this.wasm.arenaBytes(),
       memoryBytes: this.memory.buffer.byteLength,
     };
@@ -272,7 +310,7 @@ export class LruStoreEngine {
 
   get entries(): number {
     this.view();
-    return this.statsView[STAT_ENTRIES]!;
+    return this.statsView[this.constants.STAT_ENTRIES]!;
   }
 }
 
@@ -283,7 +321,7 @@ function decodeKey(bytes: Utf8Buffer, start: number, end: number): string {
 }
 
 /** UTF-8 that also encodes unpaired surrogates (as 3-byte sequences), so every JS string has its own bytes. */
-export function encodeWtf8(text: string): Uint8Array {
+function encodeWtf8(text: string): Uint8Array {
   const out = new Uint8Array(text.length * 3);
   let n = 0;
   for (let i = 0; i < text.length; i++) {

@@ -1,3 +1,4 @@
+// MemoryStores made per test and closed after it, so no sweep timer outlives a test.
 import { afterEach } from 'vitest';
 import { MemoryStore } from '../../src/stores/memory/memory-store';
 

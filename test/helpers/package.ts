@@ -1,3 +1,4 @@
+// The package under test, built, and express-session (the oracle), loaded as users load them.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);

@@ -1,34 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+// A throwaway redis-server per suite (spawned by redis-process.mjs) that can be stopped and restarted to play an outage.
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, beforeAll } from 'vitest';
-
-/**
- * A throwaway redis-server for the Redis tests: Debian's `redis-server`
- * binary on a free 127.0.0.1 port, in its own temp dir, with no automatic
- * persistence. It can be stopped and started again on the same port to play
- * an outage.
- */
-
-/** `REDIS_SERVER` overrides the binary; otherwise the first `redis-server` on PATH. */
-function findRedisServer(): string | undefined {
-  const override = process.env.REDIS_SERVER;
-  const candidates = override
-    ? [override]
-    : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'redis-server'));
-  for (const file of candidates) {
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here; try the next directory
-    }
-  }
-  return undefined;
-}
+import { findRedisServer, freePort, spawnRedisServer } from './redis-process.mjs';
 
 export const redisServerBinary = findRedisServer();
 
@@ -68,53 +46,6 @@ function missingServerError(): Error {
   return err;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Spawns redis-server and resolves once it accepts connections; rejects with its output if it exits first. */
-function spawnServer(binary: string, port: number, dir: string): Promise<ChildProcess> {
-  const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', dir,
-    '--save', '',
-    '--appendonly', 'no',
-    '--daemonize', 'no',
-    '--logfile', '',
-  ];
-  const child = spawn(binary, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
-        child.stdout!.off('data', onData);
-        child.off('exit', onExit);
-        // Keep draining so a full pipe never blocks the server.
-        child.stdout!.resume();
-        resolve(child);
-      }
-    };
-    const onExit = (code: number | null): void => {
-      reject(new Error(`redis-server exited with ${code} before it was ready:\n${output}`));
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', onExit);
-    child.once('error', reject);
-  });
-}
-
 function waitForExit(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
@@ -131,7 +62,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   for (let attempt = 0; child === undefined; attempt++) {
     port = await freePort();
     try {
-      child = await spawnServer(binary, port, dir);
+      child = await spawnRedisServer(binary, port, dir);
     } catch (err) {
       if (attempt >= 4) {
         rmSync(dir, { recursive: true, force: true });
@@ -164,7 +95,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     },
     async start() {
       if (current !== undefined) return;
-      current = await spawnServer(binary, port, dir);
+      current = await spawnRedisServer(binary, port, dir);
     },
     stop,
     async close() {

@@ -1,3 +1,4 @@
+// A throwaway TLS certificate for the tests that need an HTTPS socket.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,6 @@
 import { commitFailed } from '../../errors';
 import { DROP, mergeOnSave } from '../merge';
+import { noop } from '../../noop';
 import { conditionalWrite, type LmdbEnvironment } from './open-env';
 import { decodeExpiry } from './record';
 import { unindex, type LmdbUserIndex } from './user-index';
@@ -21,7 +22,7 @@ const SLOTS_PER_OP = 5;
  * Why: lmdb already batches the writes of one event-loop turn, but requests
  * finish in different turns, so under load each write became its own batch,
  * and each batch costs the main thread a native hand-off to the write thread
- * (measured ~20 µs) plus a promise and bookkeeping per write. Queueing while a
+ * plus a promise and bookkeeping per write (figures: docs/bench.md). Queueing while a
  * commit is in flight makes the batch grow with the load and costs a lone
  * write nothing extra (it is sent at the end of its event-loop turn, as before).
  *
@@ -32,9 +33,7 @@ const SLOTS_PER_OP = 5;
  * committed on this thread at the end of its turn instead (transactionSync):
  * without an fsync the commit is a few writes into the OS cache, cheaper than
  * handing it to lmdb's write thread and waiting for its answer, which left the
- * main thread idle between groups. Measured, in process, 10 loops, quiet
- * machine: 139 against 166 µs CPU per request, 0.68x against 0.61x of bare
- * Express. Durabilities that fsync keep the write thread, so the main thread
+ * main thread idle between groups (measured: docs/bench.md). Durabilities that fsync keep the write thread, so the main thread
  * never waits for the disk.
  *
  * A merged save and the per-user index need to read what is stored at commit
@@ -278,5 +277,3 @@ class Group {
     this.promise.catch(noop);
   }
 }
-
-function noop(): void {}

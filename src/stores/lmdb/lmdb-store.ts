@@ -1,6 +1,8 @@
 import { storeClosed, userKeyMissing, type SessionError } from '../../errors';
+import { noop } from '../../noop';
 import { Store } from '../../session/store';
 import type { StoreCallback, StoredSession } from '../../types';
+import { cookieExpiry } from '../cookie-expiry';
 import { FAST_STORE, type FastStoreAccess } from '../fast-store';
 import { answer, type PerUserSessions } from '../per-user';
 import { explicitSaveBase } from '../save-base';
@@ -11,12 +13,10 @@ import { GroupCommit } from './group-commit';
 import { openLmdbEnvironment, type LmdbEnvironment } from './open-env';
 import { resolveLmdbStoreOptions, type LmdbStoreOptions, type ResolvedLmdbStoreOptions } from './options';
 import { decodeExpiry, encodeExpiry, expiryOrThrow, isStorableSid, sidOrThrow } from './record';
-import { Sweeper, type LmdbSweepResult } from './sweeper';
+import { LmdbSweeper, type LmdbSweepResult } from './sweeper';
 import { LmdbUserIndex, liveSessionsOf } from './user-index';
 
 export type { LmdbDurability, LmdbStoreOptions } from './options';
-// Names this module exported before the codes moved to errors.ts, kept for code that imports them.
-export type { SessionError as LmdbStoreError, SessionErrorCode as LmdbStoreErrorCode } from '../../errors';
 export type { LmdbSweepResult } from './sweeper';
 
 export interface LmdbStoreStats {
@@ -41,7 +41,7 @@ export class LmdbStore extends Store implements PerUserSessions {
   private readonly writes: GroupCommit;
   /** Durability 'background' only: the once-a-second disk flush. */
   private readonly backgroundSync: BackgroundSync | undefined;
-  private readonly sweeper: Sweeper;
+  private readonly sweeper: LmdbSweeper;
   private closing: Promise<void> | undefined;
   private corruptRemoved = 0;
 
@@ -61,7 +61,7 @@ export class LmdbStore extends Store implements PerUserSessions {
       resolved.userKey === undefined ? undefined : new LmdbUserIndex(env, resolved.userKey),
     );
     this[FAST_STORE] = this.createFastAccess();
-    this.sweeper = new Sweeper(env, resolved, (result) => this.emit('sweep', result));
+    this.sweeper = new LmdbSweeper(env, resolved, (result) => this.emit('sweep', result));
     if (resolved.sweepInterval > 0) this.sweeper.start();
   }
 
@@ -89,11 +89,11 @@ export class LmdbStore extends Store implements PerUserSessions {
       if (callback) process.nextTick(callback, err);
       return;
     }
-    settle(this[FAST_STORE].writeJSON(sid, json, expiryOf(session), explicitSaveBase(session)), callback);
+    settle(this[FAST_STORE].writeJSON(sid, json, cookieExpiry(session), explicitSaveBase(session)), callback);
   }
 
   touch(sid: string, session: object, callback?: Callback): void {
-    settle(this[FAST_STORE].touch(sid, '', expiryOf(session)), callback);
+    settle(this[FAST_STORE].touch(sid, '', cookieExpiry(session)), callback);
   }
 
   destroy(sid: string, callback?: Callback): void {
@@ -297,23 +297,12 @@ export class LmdbStore extends Store implements PerUserSessions {
   }
 }
 
-function noop(): void {}
-
 /** When a commit counts as acknowledged: 'flush' also waits for lmdb's flush to disk. */
 function acknowledgement(env: LmdbEnvironment, durability: ResolvedLmdbStoreOptions['durability']) {
   const { root } = env;
   return durability === 'flush'
     ? (commit: Promise<unknown>): Promise<void> => commit.then(() => root.flushed as unknown as Promise<void>)
     : (commit: Promise<unknown>): Promise<void> => commit as Promise<void>;
-}
-
-/** The cookie's expiry in epoch ms, or NaN when it has none (the store's ttl applies). */
-function expiryOf(session: object): number {
-  const expires = (session as { cookie?: { expires?: unknown } } | null)?.cookie?.expires;
-  if (expires instanceof Date) return expires.getTime();
-  if (typeof expires === 'string') return Date.parse(expires);
-  if (typeof expires === 'number') return expires;
-  return NaN;
 }
 
 /**

@@ -30,12 +30,12 @@ export type ConditionalWrite = (
 /**
  * lmdb's sync flags per durability setting. 'background' commits without
  * fsync (the store flushes once a second, background-sync.ts): a commit then
- * waits for nothing but the write itself, where any fsync per commit (several
- * ms on a virtual disk) bounds a process to batch size / fsync time.
+ * waits for nothing but the write itself, where any fsync per commit bounds a
+ * process to batch size / fsync time.
  * 'commit' omits the meta-page
  * fsync (MDB_NOMETASYNC): LMDB documents that this keeps the database
- * consistent and only lets a system crash undo the last commits; measured on
- * ext4 it turns a 6 ms wait per sequential commit into ~0.2 ms. 'flush' keeps
+ * consistent and only lets a system crash undo the last commits, and it makes
+ * a sequential commit far cheaper (measured: docs/bench.md). 'flush' keeps
  * lmdb's full sync and the store also waits for the flush. 'none' never syncs.
  */
 const LMDB_SYNC_FLAGS = {
@@ -45,7 +45,7 @@ const LMDB_SYNC_FLAGS = {
   none: { noSync: true, overlappingSync: false },
 } as const;
 
-export const DATABASE_NAMES = {
+const DATABASE_NAMES = {
   data: 'session-data',
   expiry: 'session-expiry',
   meta: 'session-meta',

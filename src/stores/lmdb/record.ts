@@ -50,6 +50,7 @@ export function isStorableSid(sid: unknown): sid is string {
   return typeof sid === 'string' && sid.length > 0 && sidFitsKey(sid, MAX_KEY_BYTES) && sid.indexOf('\u0000') === -1;
 }
 
+/** The ID as an lmdb key, or ERR_SESSION_ID_INVALID; MemoryStore's sidOrThrow has its engine's own limit. */
 export function sidOrThrow(sid: unknown): string {
   if (isStorableSid(sid)) return sid;
   throw sidNotStorable(MAX_KEY_BYTES);

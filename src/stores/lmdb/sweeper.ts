@@ -37,11 +37,11 @@ function sweepPool(): Piscina {
 /**
  * Removes expired sessions in the background. Only the holder of the sweep
  * lease sweeps, so N processes on one path do the work once, not N times.
- * The pass itself runs on a piscina worker thread (measured: the main thread
- * stays ~100x less busy than scanning it itself, for the same wall time); if
+ * The pass itself runs on a piscina worker thread, which keeps the main
+ * thread far less busy than scanning itself (measured: docs/bench.md); if
  * the worker cannot start, passes run on the main thread, in batches.
  */
-export class Sweeper {
+export class LmdbSweeper {
   private readonly env: LmdbEnvironment;
   private readonly options: ResolvedLmdbStoreOptions;
   private readonly lease: SweepLease;

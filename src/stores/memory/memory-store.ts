@@ -1,16 +1,17 @@
 import { sessionTooLarge, sidNotString, sidTooLong, userKeyMissing, type SessionError } from '../../errors';
 import { Store } from '../../session/store';
 import type { StoreCallback, StoredSession } from '../../types';
-import { EngineLimitError, LruStoreEngine, TOUCH_NEEDS_REWRITE, TOUCH_NO_ROOM, type LruEngineStats } from '../../wasm/lru-store';
+import { EngineLimitError, LruStoreEngine, type LruEngineStats } from '../../wasm/lru-store';
 import { FAST_STORE, type FastStoreAccess } from '../fast-store';
 import { DROP, mergeOnSave } from '../merge';
 import { answer, type PerUserSessions } from '../per-user';
 import { explicitSaveBase } from '../save-base';
 import { userText } from '../user-field';
 import { announceCorrupt, checkSessionText, parseStoredSession, sidFitsKey, stringifySession } from '../stored-json';
-import { cookieExpiry, effectiveExpiry } from './expiry';
+import { cookieExpiry } from '../cookie-expiry';
+import { effectiveExpiry } from './expiry';
 import { resolveMemoryStoreOptions, type MemoryStoreOptions, type ResolvedMemoryStoreOptions } from './options';
-import { startSweeping, type Sweeper } from './sweeper';
+import { startSweeping, type SweepTimer } from './sweeper';
 import { MemoryUserIndex } from './user-index';
 
 export type { MemoryStoreOptions } from './options';
@@ -36,7 +37,7 @@ export class MemoryStore extends Store implements PerUserSessions {
   /** The per-user index, with the userKey option. */
   private readonly users: MemoryUserIndex | undefined;
   private readonly options: ResolvedMemoryStoreOptions;
-  private sweeper: Sweeper | undefined;
+  private sweeper: SweepTimer | undefined;
   private corruptRemoved = 0;
 
   constructor(options?: MemoryStoreOptions) {
@@ -66,18 +67,19 @@ export class MemoryStore extends Store implements PerUserSessions {
   set(sid: string, session: object, callback?: StoreCallback): void {
     this.run(callback, () => {
       const json = stringifySession(session);
-      saveMerged(this.engine, this.users, checkedSid(sid), json, effectiveExpiry(cookieExpiry(session), this.options.ttl), explicitSaveBase(session));
+      saveMerged(this.engine, this.users, sidOrThrow(sid), json, effectiveExpiry(cookieExpiry(session), this.options.ttl), explicitSaveBase(session));
     });
   }
 
   /** Gives a stored session its new cookie and expiry, keeping the stored data as it is. Absent sessions stay absent. */
   touch(sid: string, session: object, callback?: StoreCallback): void {
     this.run(callback, () => {
-      const key = checkedSid(sid);
+      const key = sidOrThrow(sid);
       if (!sidFitsKey(key, this.engine.keyCapacity)) return;
       const cookie = (session as { cookie?: unknown } | null)?.cookie;
       const expires = effectiveExpiry(cookieExpiry(session), this.options.ttl);
       const cookieJSON = cookie === undefined ? undefined : stringifySession(cookie);
+      const { TOUCH_NEEDS_REWRITE, TOUCH_NO_ROOM } = this.engine.constants;
       const result =
         cookieJSON === undefined ? TOUCH_NEEDS_REWRITE : this.engine.touch(key, '{"cookie":' + cookieJSON, expires, Date.now());
       if (result === TOUCH_NEEDS_REWRITE) rewriteCookie(this.engine, key, cookie, expires);
@@ -87,7 +89,7 @@ export class MemoryStore extends Store implements PerUserSessions {
 
   destroy(sid: string, callback?: StoreCallback): void {
     this.run(callback, () => {
-      const key = checkedSid(sid);
+      const key = sidOrThrow(sid);
       if (sidFitsKey(key, this.engine.keyCapacity)) {
         this.engine.remove(key);
         this.users?.removed(key);
@@ -197,15 +199,16 @@ function createFastAccess(
   onCorruptRemoved: (err: SessionError) => void,
 ): FastStoreAccess {
   const ttl = options.ttl;
+  const { TOUCH_NEEDS_REWRITE, TOUCH_NO_ROOM } = engine.constants;
   const write = (sid: string, json: string, expiresAt: number, baseData?: string): void => {
     try {
-      saveMerged(engine, users, checkedSid(sid), checkSessionText(json), effectiveExpiry(expiresAt, ttl), baseData);
+      saveMerged(engine, users, sidOrThrow(sid), checkSessionText(json), effectiveExpiry(expiresAt, ttl), baseData);
     } catch (err) {
       throw storeError(err, engine);
     }
   };
   const readJSON = (sid: string): string | undefined => {
-    const key = checkedSid(sid);
+    const key = sidOrThrow(sid);
     // An ID too long to be a key was never stored: not found, as in express-session's MemoryStore.
     return sidFitsKey(key, engine.keyCapacity) ? engine.read(key, Date.now()) : undefined;
   };
@@ -226,10 +229,10 @@ function createFastAccess(
     },
     writeJSON: write,
     touch(sid, json, expiresAt) {
-      if (!sidFitsKey(checkedSid(sid), engine.keyCapacity)) return;
+      if (!sidFitsKey(sidOrThrow(sid), engine.keyCapacity)) return;
       let result: number;
       try {
-        result = engine.touch(checkedSid(sid), json, effectiveExpiry(expiresAt, ttl), Date.now());
+        result = engine.touch(sidOrThrow(sid), json, effectiveExpiry(expiresAt, ttl), Date.now());
       } catch (err) {
         throw storeError(err, engine);
       }
@@ -238,7 +241,7 @@ function createFastAccess(
       else if (result === TOUCH_NO_ROOM) throw storeError(new EngineLimitError('value', Buffer.byteLength(json)), engine);
     },
     destroy(sid) {
-      const key = checkedSid(sid);
+      const key = sidOrThrow(sid);
       if (!sidFitsKey(key, engine.keyCapacity)) return;
       try {
         engine.remove(key);
@@ -273,7 +276,8 @@ function saveMerged(
   users?.written(sid, text);
 }
 
-function checkedSid(sid: unknown): string {
+/** The ID as the engine's key; its byte length is the engine's to check (sidTooLong). LmdbStore's sidOrThrow (lmdb/record.ts) applies lmdb's key rules. */
+function sidOrThrow(sid: unknown): string {
   if (typeof sid !== 'string') throw sidNotString(sid);
   return sid;
 }

@@ -1,16 +1,15 @@
 import type { LruStoreEngine } from '../../wasm/lru-store';
 
 /**
- * At most this many expired sessions go per tick. About 0.2–0.4 ms of work
- * at a million sessions on the shared bench machine, so one tick stays well
- * under a millisecond.
+ * At most this many expired sessions go per tick, so that one tick stays well
+ * under a millisecond even at a million sessions (measured: docs/bench.md).
  */
 export const SWEEP_BUDGET = 1000;
 
 /** Delay before continuing a shard whose tick used up its budget: yields to I/O, then drains on. */
 const CATCH_UP_DELAY_MS = 1;
 
-export interface Sweeper {
+export interface SweepTimer {
   stop(): void;
 }
 
@@ -22,7 +21,7 @@ export interface Sweeper {
  * holds the engine weakly: a store dropped without close() is still collected,
  * and its timer then stops itself.
  */
-export function startSweeping(engine: LruStoreEngine, interval: number): Sweeper | undefined {
+export function startSweeping(engine: LruStoreEngine, interval: number): SweepTimer | undefined {
   if (interval === 0) return undefined;
   const target = new WeakRef(engine);
   const shards = engine.shards;

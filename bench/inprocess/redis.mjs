@@ -5,22 +5,21 @@
 // Redis work by hand with no session middleware at all, so the difference
 // to it is what a middleware costs on top of the store round trips.
 //
-//   node bench/redis-inprocess.mjs [--quick]
+//   node bench/inprocess/redis.mjs [--quick]
 //
 // Variants run interleaved, round by round, in rotating order; figures are
 // medians over the rounds. Set REDIS_URL to use a running server instead of
 // spawning redis-server.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median } from './lib/stats.mjs';
+import { findRedisServer, freePort, spawnRedisServer } from '../../test/helpers/redis-process.mjs';
+import { median } from '../lib/stats.mjs';
 
 const require = createRequire(import.meta.url);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const session = require(root);
 const reference = require('express-session');
 const express = require('express');
@@ -31,33 +30,14 @@ const { RedisStore } = require('connect-redis');
 const SECRET = 'bench secret';
 const MAX_AGE = 3_600_000;
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** A redis-server without persistence in a temp dir; resolves once it is ready. */
+/** A redis-server without persistence in a temp dir (the tests' helper); resolves once it is ready. */
 async function startRedis() {
   const dir = mkdtempSync(path.join(tmpdir(), 'wasm-session-bench-redis-'));
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--logfile', ''];
-  const child = spawn(process.env.REDIS_SERVER || 'redis-server', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve, reject) => {
-    let output = '';
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('Ready to accept connections')) resolve();
-    });
+  const child = await spawnRedisServer(findRedisServer() ?? 'redis-server', port, dir).catch((err) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
   });
-  child.removeAllListeners('exit');
   return {
     url: `redis://127.0.0.1:${port}`,
     async stop() {

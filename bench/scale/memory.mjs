@@ -1,18 +1,18 @@
-// bench/memory-scale.mjs — memory and get latency of the in-process stores
+// bench/scale/memory.mjs — memory and get latency of the in-process stores
 // after loading N sessions: express-session's MemoryStore, memorystore and
 // ours, each size in a fresh child process so heap and RSS belong to one
 // store. For ours it also times the background sweep's ticks over N expired
 // sessions. Imports the BUILT package: run `npm run build` first.
 //
-//   node bench/memory-scale.mjs [--quick]          (quick: 100k sessions; full: 100k and 1M)
-//   node --expose-gc bench/memory-scale.mjs --child <store> <sessions> <gets>   (one measurement, JSON on stdout)
+//   node bench/scale/memory.mjs [--quick]          (quick: 100k sessions; full: 100k and 1M)
+//   node --expose-gc bench/scale/memory.mjs --child <store> <sessions> <gets>   (one measurement, JSON on stdout)
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { percentileOfSorted as percentile } from './lib/stats.mjs';
-import { fillAndMeasure, sessionOf, sidOf } from './scale/fill-and-measure.mjs';
+import { percentileOfSorted as percentile } from '../lib/stats.mjs';
+import { fillAndMeasure, sessionOf, sidOf } from './fill-and-measure.mjs';
 
 const require = createRequire(import.meta.url);
 const SELF = fileURLToPath(import.meta.url);
@@ -37,7 +37,7 @@ const STORES = {
   'wasm-session': {
     title: 'wasm-session MemoryStore',
     create() {
-      const store = new (require('../dist/index.js').MemoryStore)({ maxBytes: OURS_MAX_BYTES });
+      const store = new (require('../../dist/index.js').MemoryStore)({ maxBytes: OURS_MAX_BYTES });
       return { store, close: () => store.close() };
     },
   },
@@ -69,8 +69,8 @@ async function measureChild(storeId, sessions, gets) {
 
 /** Expires every stored session, then times the sweep's ticks (one shard, one budget each) until none is left. */
 function measureSweepTicks(store, sessions) {
-  const { FAST_STORE } = require('../dist/stores/fast-store.js');
-  const { SWEEP_BUDGET } = require('../dist/stores/memory/sweeper.js');
+  const { FAST_STORE } = require('../../dist/stores/fast-store.js');
+  const { SWEEP_BUDGET } = require('../../dist/stores/memory/sweeper.js');
   const fast = store[FAST_STORE];
   const engine = store.engine;
   const stats = store.stats();

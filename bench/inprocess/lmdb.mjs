@@ -1,4 +1,4 @@
-// bench/lmdb-e2e.mjs: issue 5's LmdbStore targets, end to end in process.
+// bench/inprocess/lmdb.mjs: issue 5's LmdbStore targets, end to end in process.
 // The shared app (bench/lib/app.mjs) driven by light-my-request loops, for
 // bare Express, express-session + MemoryStore and wasm-session + LmdbStore
 // (one contender per durability asked for), and wasm-session + MemoryStore
@@ -6,17 +6,17 @@
 // order rotated each round. Reports medians and paired per-round ratios.
 // Imports the BUILT package: run `npm run build` first.
 //
-//   node bench/lmdb-e2e.mjs [--rounds 7] [--connections 10] [--ms 800]
+//   node bench/inprocess/lmdb.mjs [--rounds 7] [--connections 10] [--ms 800]
 //                           [--scenario read-modify] [--durability commit,none]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { measureInProcess } from './inprocess/run.mjs';
-import { loadBuiltPackage, requireFromRoot } from './lib/packages.mjs';
-import { runInterleaved } from './lib/rounds.mjs';
-import { scenarioById } from './lib/scenarios.mjs';
-import { median, medianPairedRatio } from './lib/stats.mjs';
+import { measureInProcess } from './run.mjs';
+import { loadBuiltPackage, requireFromRoot } from '../lib/packages.mjs';
+import { runInterleaved } from '../lib/rounds.mjs';
+import { scenarioById } from '../lib/scenarios.mjs';
+import { median, medianPairedRatio } from '../lib/stats.mjs';
 
 const { values } = parseArgs({
   options: {

@@ -11,9 +11,9 @@
 // store must keep sweeping them. After the load, the script waits past the
 // expiry plus a sweep and checks that the store emptied.
 //
-//   node bench/soak.mjs                          # both stores, 1,000,000 requests or 240 s each
-//   node bench/soak.mjs --store memory --requests 50000 --json
-//   node bench/soak.mjs --store lmdb --duration 120
+//   node bench/soak/run.mjs                          # both stores, 1,000,000 requests or 240 s each
+//   node bench/soak/run.mjs --store memory --requests 50000 --json
+//   node bench/soak/run.mjs --store lmdb --duration 120
 //
 // Exit code 1 when a check fails (errors, heap or RSS growth past the
 // limits, sessions left after expiry). Not part of npm test; the test
@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const here = fileURLToPath(import.meta.url);
-const root = path.resolve(path.dirname(here), '..');
+const root = path.resolve(path.dirname(here), '..', '..');
 const require = createRequire(import.meta.url);
 
 const { values: args } = parseArgs({

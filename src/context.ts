@@ -1,0 +1,22 @@
+import type { SessionIdCodec } from './cookie-codec/codec';
+import type { SetCookieSerializer } from './cookie-codec/set-cookie';
+import type { ResolvedOptions } from './options';
+import type { SessionInflater } from './session/session';
+import type { FastStoreAccess } from './stores/fast-store';
+
+export type NextFunction = (err?: unknown) => void;
+
+/** Everything a request needs from the setup, built once per middleware. */
+export interface SessionContext extends ResolvedOptions {
+  storeReady: boolean;
+  /** Present when the store is one of ours, unmodified, and answers synchronously. */
+  fast: FastStoreAccess | undefined;
+  storeImplementsTouch: boolean;
+  /** Builds `req.session` from stored data: our Session and Cookie unless the store overrides createSession. */
+  inflate: SessionInflater;
+  /** The codec for the configured secrets; per-request `req.secret` codecs are cached. */
+  codec: SessionIdCodec | undefined;
+  codecForSecret: Map<unknown, SessionIdCodec>;
+  /** This middleware's Set-Cookie serializer, whose caches no other middleware shares. */
+  setCookie: SetCookieSerializer;
+}
