@@ -1,6 +1,7 @@
-import { createRecord, MAX_INPUT_CHARS, readSessionCookie, releaseRecord, signId, unsignValue, USE_JS_PATH, type KernelRecord } from '../wasm/cookie-kernel';
+import { COOKIE_ABSENT, createRecord, MAX_INPUT_CHARS, readSessionCookie, releaseRecord, signId, unsignValue, USE_JS_PATH, type KernelRecord } from '../wasm/cookie-kernel';
+import { readInPieces, type PieceOutcome } from './cookie-pieces';
 import { rememberEscapedValue } from './escaped-value';
-import { readSessionIdJs, signSessionIdJs, unsignCookieValue } from './js-codec';
+import { readPieceJs, readSessionIdJs, signSessionIdJs, unsignCookieValue } from './js-codec';
 import type { SecretKey } from './secret';
 
 /**
@@ -30,8 +31,8 @@ export function createSessionIdCodec(name: string, secrets: readonly SecretKey[]
 
 class JsSessionIdCodec implements SessionIdCodec {
   constructor(
-    private readonly name: string,
-    private readonly secrets: readonly SecretKey[],
+    protected readonly name: string,
+    protected readonly secrets: readonly SecretKey[],
   ) {}
 
   readFromHeader(header: string): string | undefined {
@@ -51,13 +52,20 @@ class JsSessionIdCodec implements SessionIdCodec {
 const records = new FinalizationRegistry<KernelRecord>(releaseRecord);
 
 /**
- * The kernel-backed codec: one Wasm call per read or sign. Inputs the
- * kernel declines (non-ASCII text, oversized headers, escapes of non-ASCII
- * bytes, non-string arguments) go to the JavaScript path, which agrees with
- * it everywhere else (test/kernel-codec-differential.test.ts).
+ * The kernel-backed codec: one Wasm call per read or sign. Headers longer
+ * than the kernel's input buffer are read in pieces of whole pairs, one call
+ * per piece, until the piece holding the cookie (cookie-pieces.ts), so any
+ * length takes linear time. Inputs the kernel declines (non-ASCII text,
+ * escapes of non-ASCII bytes, non-string arguments) go to the JavaScript
+ * path, for the whole header or that one piece, which agrees with it
+ * everywhere else (test/kernel-codec-differential.test.ts).
  */
 class WasmSessionIdCodec extends JsSessionIdCodec {
   private readonly record: number;
+  private readonly readPiece = (piece: string): PieceOutcome => {
+    const id = readSessionCookie(this.record, piece);
+    return id === USE_JS_PATH ? readPieceJs(piece, this.name, this.secrets) : id;
+  };
 
   constructor(name: string, secrets: readonly SecretKey[], keys: readonly Uint8Array[]) {
     super(name, secrets);
@@ -67,11 +75,11 @@ class WasmSessionIdCodec extends JsSessionIdCodec {
   }
 
   override readFromHeader(header: string): string | undefined {
-    if (typeof header === 'string') {
-      const id = readSessionCookie(this.record, header);
-      if (id !== USE_JS_PATH) return id;
-    }
-    return super.readFromHeader(header);
+    if (typeof header !== 'string') return super.readFromHeader(header);
+    if (header.length > MAX_INPUT_CHARS) return readInPieces(header, MAX_INPUT_CHARS, this.readPiece);
+    const id = readSessionCookie(this.record, header);
+    if (id === USE_JS_PATH) return super.readFromHeader(header);
+    return id === COOKIE_ABSENT ? undefined : id;
   }
 
   override unsign(raw: string): string | false {
