@@ -103,12 +103,19 @@ class WasmSessionIdCodec extends JsSessionIdCodec {
 }
 
 /**
- * Cookie names the kernel matches byte for byte. Names inherited from
- * Object.prototype are left to the reference path, whose parse result
- * (a plain object) answers them in its own peculiar way.
+ * Cookie names the kernel matches byte for byte: ASCII keys that cookie@0.7
+ * can produce (not empty, no ';' or '=', no space or tab at either end; the
+ * kernel's scan relies on it, see assembly/cookie/scan.ts). Other names,
+ * which never or oddly match, are left to the reference path, as are names
+ * inherited from Object.prototype, which its parse result (a plain object)
+ * answers in its own peculiar way.
  */
 function isKernelName(name: unknown): name is string {
-  return typeof name === 'string' && name.length <= 1024 && isAscii(name) && !(name in Object.prototype);
+  return typeof name === 'string' && name.length <= 1024 && isAscii(name) && isPlainKey(name) && !(name in Object.prototype);
+}
+
+function isPlainKey(name: string): boolean {
+  return name !== '' && !/[;=]|^[ \t]|[ \t]$/.test(name);
 }
 
 /**
