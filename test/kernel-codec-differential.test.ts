@@ -264,17 +264,17 @@ function filler(kind: string, length: number): string {
 
 const fillerArb = fc.record({
   kind: fc.constantFrom(...Object.keys(FILLER_UNITS)),
-  length: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 2 * MAX_INPUT_CHARS })),
+  length: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: MAX_INPUT_CHARS + 100 })),
 });
 
 /** Short random headers (carrying our cookie, forged ones, junk) placed among fillers, padded past the kernel's buffer. */
 const longHeaderArb = fc
   .record({
-    parts: fc.array(fc.oneof({ weight: 3, arbitrary: headerArb.map((small) => ({ small })) }, { weight: 2, arbitrary: fillerArb.map((fill) => ({ fill })) }), { minLength: 1, maxLength: 6 }),
+    parts: fc.array(fc.oneof({ weight: 3, arbitrary: headerArb.map((small) => ({ small })) }, { weight: 2, arbitrary: fillerArb.map((fill) => ({ fill })) }), { minLength: 1, maxLength: 5 }),
     separator: fc.constantFrom(';', '; ', ''),
     pad: fillerArb,
     padAt: fc.nat(),
-    overshoot: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 3 * MAX_INPUT_CHARS })),
+    overshoot: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 2 * MAX_INPUT_CHARS })),
   })
   .map(({ parts, separator, pad, padAt, overshoot }) => {
     const texts = parts.map((p) => ('small' in p ? p.small.header : filler(p.fill.kind, p.fill.length)));
@@ -317,10 +317,10 @@ describe('headers longer than the kernel buffer give the reference decision', ()
           kernelDecided++;
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
-    expect(verified).toBeGreaterThan(20);
-    expect(kernelDecided).toBeGreaterThan(30);
+    expect(verified).toBeGreaterThan(10);
+    expect(kernelDecided).toBeGreaterThan(15);
   });
 
   it('cuts pieces only at semicolons and reads them in order, at any piece size', () => {
@@ -388,7 +388,8 @@ describe('headers longer than the kernel buffer give the reference decision', ()
     const good = signedCookie(ID);
     for (const separator of ['; ', ';']) {
       for (let shift = -4; shift <= good.length + 4; shift++) {
-        const head = filler('cookies', MAX_INPUT_CHARS - shift);
+        // A few small pairs, then one long one (cheap for the reference to parse) that ends `shift` before the first cut.
+        const head = `${filler('cookies', 200)}; ${filler('one-pair', MAX_INPUT_CHARS - shift - 202)}`;
         const header = `${head}${separator}${good}${separator}${filler('cookies', 100)}`;
         expect(readSessionIdJs(header, NAME, SECRETS as string[])).toBe(ID);
         expect(codec.readFromHeader(header)).toBe(ID);
