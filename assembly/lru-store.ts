@@ -199,6 +199,20 @@ export function get(keyLen: u32, now: f64): u32 {
   return valuePtr(entry);
 }
 
+/**
+ * As get, but not a use: neither the LRU order nor the hit and miss counters
+ * move (an expired entry is still dropped). For the store's own look-ups: the
+ * merge on save reads what is stored now, the per-user index checks that its
+ * entries are alive.
+ */
+export function peek(keyLen: u32, now: f64): u32 {
+  const hash = hashKey(keyLen);
+  const entry = findLive(shardFor(hash), hash, keyLen, now);
+  if (entry == 0) return 0;
+  store<u32>(out, load<u32>(entry, E_VALUE_LEN));
+  return valuePtr(entry);
+}
+
 const TOUCHED: i32 = 1;
 const TOUCH_ABSENT: i32 = 0;
 const TOUCH_NEEDS_REWRITE: i32 = -1;

@@ -33,7 +33,9 @@ export type SessionErrorCode =
   /** LmdbStore could not open its LMDB environment (path not writable, not an LMDB directory, …). */
   | 'ERR_SESSION_STORE_OPEN'
   /** An LmdbStore commit failed (disk full, I/O error, map full): the writes of that commit are not stored. */
-  | 'ERR_SESSION_STORE_WRITE';
+  | 'ERR_SESSION_STORE_WRITE'
+  /** `store.idsOf()` or `store.destroyAllOf()` on a MemoryStore or LmdbStore constructed without the `userKey` option. */
+  | 'ERR_SESSION_NO_USER_KEY';
 
 /** What every factory here returns: an Error (or TypeError) with a stable code. */
 export interface SessionError extends Error {
@@ -166,4 +168,9 @@ export function storeOpenFailed(path: string, cause: unknown): SessionError {
 /** An LmdbStore commit failed; every write of that commit fails with this. */
 export function commitFailed(cause: unknown): SessionError {
   return storeError('ERR_SESSION_STORE_WRITE', `LmdbStore commit failed: ${causeMessage(cause)}`, cause);
+}
+
+/** The per-user methods need the store to know which session field names the user. */
+export function userKeyMissing(method: string): SessionError {
+  return storeError('ERR_SESSION_NO_USER_KEY', `store.${method}() needs the store's userKey option (the session field that names the user)`);
 }

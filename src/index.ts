@@ -1,10 +1,10 @@
-import { Cookie as CookieClass, type CookieOptions as CookieOptionsType } from './cookie';
+import { Cookie as CookieClass, type CookieOptions as CookieOptionsType } from './session/cookie';
 import { createSessionMiddleware, type SessionMiddleware } from './middleware';
 import type { SessionOptions as SessionOptionsType } from './options';
-import { Session as SessionClass } from './session';
-import { Store as StoreBase, type Store as StoreInstance, type StoreConstructor } from './store';
-import { MemoryStore as MemoryStoreClass } from './stores/memory-store';
-import { LmdbStore as LmdbStoreClass, type LmdbStoreOptions as LmdbStoreOptionsType } from './stores/lmdb-store';
+import { Session as SessionClass } from './session/session';
+import { Store as StoreBase, type Store as StoreInstance, type StoreConstructor } from './session/store';
+import { MemoryStore as MemoryStoreClass } from './stores/memory/memory-store';
+import { LmdbStore as LmdbStoreClass, type LmdbStoreOptions as LmdbStoreOptionsType } from './stores/lmdb/lmdb-store';
 import type { SessionData as BaseSessionData, SessionRequest, StoreCallback } from './types';
 
 /**

@@ -1,9 +1,9 @@
-import type { CookieOptions } from './cookie';
+import type { CookieOptions } from './session/cookie';
 import { invalidOption } from './errors';
-import { generateSessionId } from './genid';
-import type { SecretKey } from './session-id/secret';
-import type { SessionStoreLike, Store } from './store';
-import { MemoryStore } from './stores/memory-store';
+import { generateSessionId } from './session/genid';
+import type { SecretKey } from './cookie-codec/secret';
+import type { SessionStoreLike, Store } from './session/store';
+import { MemoryStore } from './stores/memory/memory-store';
 import type { SessionRequest } from './types';
 
 /** The options users pass, exactly those of express-session. */

@@ -1,13 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import type { Session } from './session';
-import type { Store } from './store';
+import type { Session } from './session/session';
+import type { Store } from './session/store';
 
 /**
  * Session data as apps declare it. Augment it by declaration merging:
  * `declare module 'wasm-session' { interface SessionData { views: number } }`.
  */
 export interface SessionData {
-  cookie: import('./cookie').Cookie;
+  cookie: import('./session/cookie').Cookie;
 }
 
 /** A session's data as a store hands it back: JSON-shaped, cookie included. */

@@ -160,15 +160,15 @@ describe('session fixation: regenerate', () => {
 describe('session IDs', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('src/genid.ts draws 24 bytes per ID from crypto.randomFillSync', () => {
-    const source = readFileSync(path.join(root, 'src/genid.ts'), 'utf8');
+  it('src/session/genid.ts draws 24 bytes per ID from crypto.randomFillSync', () => {
+    const source = readFileSync(path.join(root, 'src/session/genid.ts'), 'utf8');
     expect(source).toMatch(/import \{ randomFillSync \} from 'node:crypto'/);
     expect(source).toMatch(/const ID_BYTES = 24;/);
     expect(source).not.toMatch(/Math\.random/);
   });
 
   it('each default ID is the next 24 bytes the CSPRNG filled, in base64url (192 bits, none reused)', () => {
-    const { generateSessionId } = require(path.join(root, 'dist/genid.js')) as { generateSessionId(): string };
+    const { generateSessionId } = require(path.join(root, 'dist/session/genid.js')) as { generateSessionId(): string };
     const fills: Buffer[] = [];
     const real = crypto.randomFillSync;
     vi.spyOn(crypto, 'randomFillSync').mockImplementation(((buf: Buffer) => {

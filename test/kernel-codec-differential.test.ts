@@ -2,9 +2,9 @@ import cookie from 'cookie';
 import signature from 'cookie-signature';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSessionIdCodec } from '../src/session-id/codec';
-import { readInPieces } from '../src/session-id/cookie-pieces';
-import { readPieceJs, readSessionIdJs, unsignCookieValue } from '../src/session-id/js-codec';
+import { createSessionIdCodec } from '../src/cookie-codec/codec';
+import { readInPieces } from '../src/cookie-codec/cookie-pieces';
+import { readPieceJs, readSessionIdJs, unsignCookieValue } from '../src/cookie-codec/js-codec';
 import { COOKIE_ABSENT, createRecord, MAX_INPUT_CHARS, readSessionCookie, USE_JS_PATH } from '../src/wasm/cookie-kernel';
 
 // Header → verified ID through the Wasm codec must equal the reference
@@ -233,7 +233,7 @@ describe('read-and-verify matches cookie.parse + cookie-signature.unsign', () =>
 });
 
 // Headers longer than the kernel's input buffer are read in pieces of whole
-// pairs (src/session-id/cookie-pieces.ts); the answer must stay the
+// pairs (src/cookie-codec/cookie-pieces.ts); the answer must stay the
 // reference's for any header, wherever the cuts fall.
 
 const ID = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';

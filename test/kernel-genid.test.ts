@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateSessionId } from '../src/genid';
+import { generateSessionId } from '../src/session/genid';
 
 describe('generateSessionId', () => {
   const ids = Array.from({ length: 100_000 }, generateSessionId);

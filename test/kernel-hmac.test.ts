@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import signature from 'cookie-signature';
 import { describe, expect, it } from 'vitest';
-import { createSessionIdCodec } from '../src/session-id/codec';
+import { createSessionIdCodec } from '../src/cookie-codec/codec';
 import { createRecord, macOf, releaseRecord } from '../src/wasm/cookie-kernel';
 
 const hex = (text: string) => Buffer.from(text, 'hex');

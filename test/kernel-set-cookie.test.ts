@@ -2,9 +2,9 @@ import cookie from 'cookie';
 import signature from 'cookie-signature';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CookieData } from '../src/cookie';
-import { createSessionIdCodec } from '../src/session-id/codec';
-import { serializeSetCookie } from '../src/set-cookie';
+import type { CookieData } from '../src/session/cookie';
+import { createSessionIdCodec } from '../src/cookie-codec/codec';
+import { serializeSetCookie } from '../src/cookie-codec/set-cookie';
 
 // serializeSetCookie caches attribute text between calls; it must still
 // print exactly what cookie@0.7.2 serialize prints, and throw its errors.

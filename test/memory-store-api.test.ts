@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { MemoryStore } from '../src/stores/memory-store';
+import { MemoryStore } from '../src/stores/memory/memory-store';
 import { useFreshMemoryStores } from './helpers/memory-store';
 
 const require = createRequire(import.meta.url);

@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FAST_STORE } from '../src/stores/fast-store';
 import { SWEEP_BUDGET } from '../src/stores/memory/sweeper';
-import { MemoryStore } from '../src/stores/memory-store';
+import { MemoryStore } from '../src/stores/memory/memory-store';
 import { useFreshMemoryStores } from './helpers/memory-store';
 
 const fresh = useFreshMemoryStores();

@@ -35,7 +35,7 @@ function bytesEqual(a: usize, b: usize, n: usize): bool {
  * quotes and blanks removed, not yet percent-decoded) and returns true.
  *
  * The name must be one cookie@0.7 can produce as a key: not empty, no ';'
- * or '=', no space or tab at either end (src/session-id/codec.ts sends other
+ * or '=', no space or tab at either end (src/cookie-codec/codec.ts sends other
  * names to the JavaScript path). Then a pair has that key exactly when its
  * first non-blank bytes are the name, followed by blanks and an '=': no
  * '=' can come earlier, so that '=' is the pair's first. Each pair costs a

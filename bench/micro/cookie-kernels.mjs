@@ -11,9 +11,9 @@ import { renderMicroGroup } from '../lib/micro.mjs';
 import { measureMicroGroups } from '../lib/micro-rounds.mjs';
 
 const require = createRequire(import.meta.url);
-const { createSessionIdCodec } = require('../../dist/session-id/codec.js');
-const { serializeSetCookie } = require('../../dist/set-cookie.js');
-const { generateSessionId } = require('../../dist/genid.js');
+const { createSessionIdCodec } = require('../../dist/cookie-codec/codec.js');
+const { serializeSetCookie } = require('../../dist/cookie-codec/set-cookie.js');
+const { generateSessionId } = require('../../dist/session/genid.js');
 const cookiePinned = require('cookie');
 const signaturePinned = require('cookie-signature');
 const cookieLatest = createRequire(require.resolve('light-my-request'))('cookie');

@@ -13,7 +13,7 @@ import { createBenchApp } from '../lib/app.mjs';
 import { median } from '../lib/stats.mjs';
 import { loadBuiltPackage, requireFromRoot } from '../lib/packages.mjs';
 
-const { createSessionIdCodec } = requireFromRoot('./dist/session-id/codec.js');
+const { createSessionIdCodec } = requireFromRoot('./dist/cookie-codec/codec.js');
 const wasmSession = loadBuiltPackage();
 const expressSession = requireFromRoot('express-session');
 const cookie = requireFromRoot('cookie');

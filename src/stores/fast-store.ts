@@ -24,8 +24,15 @@ export interface FastStoreAccess {
    * Upserts the session's JSON text. `expiresAt` is the cookie's expiry in
    * epoch milliseconds, or NaN when the cookie has none (the store then
    * applies its own `ttl`).
+   *
+   * `baseData`, when given, is the session's data as this request loaded (or
+   * last saved) it, in the change tracker's "after the cookie" form (see
+   * request/change-tracker.ts). The store then merges instead of overwriting
+   * (stores/merge.ts): keys this request did not change keep what the store
+   * holds at the moment of the write, and a session that is no longer stored
+   * is not written back. Without it the write is a plain upsert, as before.
    */
-  writeJSON(sid: string, json: string, expiresAt: number): FastWriteResult;
+  writeJSON(sid: string, json: string, expiresAt: number, baseData?: string): FastWriteResult;
   /** Extends the expiry of a stored session without rewriting its data where possible. */
   touch(sid: string, json: string, expiresAt: number): FastWriteResult;
   /** Removes a session; absent IDs are not an error. */

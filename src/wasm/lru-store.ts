@@ -19,6 +19,7 @@ interface LruStoreExports {
   commit(): void;
   abandon(): void;
   get(keyLen: number, now: number): number;
+  peek(keyLen: number, now: number): number;
   touch(keyLen: number, valueLen: number, expires: number, now: number): number;
   remove(keyLen: number): number;
   sweep(shard: number, now: number, budget: number): number;
@@ -167,6 +168,18 @@ export class LruStoreEngine {
     const ptr = this.wasm.get(keyLen, now) >>> 0;
     if (ptr === 0) return undefined;
     return this.bytes.utf8Slice(ptr, ptr + this.out[this.outIndex]!);
+  }
+
+  /** As read, but not counted as a use: the LRU order and the hit and miss counters stay as they are. */
+  peek(sid: string, now: number): string | undefined {
+    const ptr = this.wasm.peek(this.putKey(sid), now) >>> 0;
+    if (ptr === 0) return undefined;
+    return this.view().utf8Slice(ptr, ptr + this.out[this.outIndex]!);
+  }
+
+  /** Whether a session is stored and live, without counting a use. */
+  has(sid: string, now: number): boolean {
+    return this.wasm.peek(this.putKey(sid), now) !== 0;
   }
 
   /** Upserts a session's JSON; `expires` is epoch ms or Infinity. Throws EngineLimitError when it cannot be held. */

@@ -1,5 +1,5 @@
 import { afterEach } from 'vitest';
-import { MemoryStore } from '../../src/stores/memory-store';
+import { MemoryStore } from '../../src/stores/memory/memory-store';
 
 export type MemoryStoreOptions = ConstructorParameters<typeof MemoryStore>[0];
 

@@ -11,6 +11,10 @@ export interface LmdbEnvironment {
   expiry: Database<Buffer, string>;
   /** Store bookkeeping such as the sweeper's lease. */
   meta: Database<Buffer, string>;
+  /** The per-user index (user-index.ts): `<user JSON>\u0001<sid>` → '' , so one user's sessions are one key range. */
+  users: Database<string, string>;
+  /** The per-user index's reverse side: sid → user JSON, for removing a session's entry without reading its data. */
+  userOf: Database<string, string>;
   /** lmdb's "any version" marker: a conditional write that only requires the entry to exist. */
   ifExists: number;
 }
@@ -41,7 +45,13 @@ const LMDB_SYNC_FLAGS = {
   none: { noSync: true, overlappingSync: false },
 } as const;
 
-export const DATABASE_NAMES = { data: 'session-data', expiry: 'session-expiry', meta: 'session-meta' } as const;
+export const DATABASE_NAMES = {
+  data: 'session-data',
+  expiry: 'session-expiry',
+  meta: 'session-meta',
+  users: 'session-users',
+  userOf: 'session-user-of',
+} as const;
 
 /**
  * Opens (creating if needed) the environment at `options.path`. lmdb is
@@ -74,6 +84,8 @@ export function openLmdbEnvironment(options: EnvironmentOptions): LmdbEnvironmen
     data: root.openDB<string, string>({ name: DATABASE_NAMES.data, encoding: 'string' }),
     expiry: root.openDB<Buffer, string>({ name: DATABASE_NAMES.expiry, encoding: 'binary' }),
     meta: root.openDB<Buffer, string>({ name: DATABASE_NAMES.meta, encoding: 'binary' }),
+    users: root.openDB<string, string>({ name: DATABASE_NAMES.users, encoding: 'string' }),
+    userOf: root.openDB<string, string>({ name: DATABASE_NAMES.userOf, encoding: 'string' }),
     ifExists: lmdb.IF_EXISTS,
   };
 }

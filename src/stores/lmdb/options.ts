@@ -1,3 +1,5 @@
+import { checkUserKey } from '../user-field';
+
 /**
  * How far a write must have gone before its callback (or promise) reports
  * success. Every setting survives the process being killed (kill -9): a
@@ -43,6 +45,13 @@ export interface LmdbStoreOptions {
   durability?: LmdbDurability;
   /** Initial size in bytes of the memory map; lmdb grows it as needed (default lmdb's own). */
   mapSize?: number;
+  /**
+   * The top-level session field that names the user (e.g. `'userId'`). With
+   * it the store keeps a per-user index inside the environment, for
+   * `idsOf(user)` and `destroyAllOf(user, exceptSid)`. Every process on one
+   * path must pass the same value. Default: no index.
+   */
+  userKey?: string;
 }
 
 /** The options after validation, every field filled. */
@@ -53,6 +62,7 @@ export interface ResolvedLmdbStoreOptions {
   sweepBatchSize: number;
   durability: LmdbDurability;
   mapSize: number | undefined;
+  userKey: string | undefined;
 }
 
 const DEFAULTS = {
@@ -61,7 +71,7 @@ const DEFAULTS = {
   sweepBatchSize: 1000,
   durability: 'background',
   mapSize: undefined,
-} as const satisfies Omit<ResolvedLmdbStoreOptions, 'path'>;
+} as const satisfies Omit<ResolvedLmdbStoreOptions, 'path' | 'userKey'>;
 
 const DURABILITIES: readonly string[] = ['background', 'commit', 'flush', 'none'];
 
@@ -98,5 +108,7 @@ export function resolveLmdbStoreOptions(options: LmdbStoreOptions | undefined): 
   if (mapSize !== undefined && !(Number.isInteger(mapSize) && mapSize > 0)) {
     throw new TypeError('options.mapSize must be a positive integer number of bytes');
   }
-  return { path, ttl, sweepInterval, sweepBatchSize, durability, mapSize };
+  const { userKey } = options;
+  checkUserKey(userKey);
+  return { path, ttl, sweepInterval, sweepBatchSize, durability, mapSize, userKey };
 }

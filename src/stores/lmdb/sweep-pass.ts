@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { conditionalWrite, type LmdbEnvironment } from './open-env';
 import { decodeExpiry } from './record';
+import { unindex } from './user-index';
 import type { SweepLease } from './sweep-lease';
 
 /** What one sweep pass did. */
@@ -25,7 +26,7 @@ export async function sweepPass(
   batchSize: number,
   shouldStop: () => boolean,
 ): Promise<LmdbSweepResult | null> {
-  const { root, expiry, data } = env;
+  const { root, expiry, data, userOf } = env;
   const removeIfExpired = conditionalWrite(expiry);
   const result: LmdbSweepResult = { scanned: 0, removed: 0 };
   let after: string | undefined;
@@ -44,12 +45,17 @@ export async function sweepPass(
     }
     result.scanned += seen;
     if (expired.length > 0) {
-      const removals = expired.map((sid) =>
-        removeIfExpired(sid, now, () => {
+      const removals = expired.map((sid) => {
+        // The per-user entry goes with the session. Read from this snapshot: a
+        // save since (which could change the user) also moved the expiry, so
+        // the condition below then keeps both.
+        const user = userOf.get(sid);
+        return removeIfExpired(sid, now, () => {
           expiry.remove(sid);
           data.remove(sid);
-        }, { ifLessThan: true }),
-      );
+          unindex(env, sid, user);
+        }, { ifLessThan: true });
+      });
       for (const removed of await Promise.all(removals)) if (removed) result.removed++;
     } else {
       await yieldToEventLoop();

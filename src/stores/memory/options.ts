@@ -1,3 +1,5 @@
+import { checkUserKey } from '../user-field';
+
 /** What users may pass to `new MemoryStore(options)`; every field is optional. */
 export interface MemoryStoreOptions {
   /**
@@ -20,6 +22,12 @@ export interface MemoryStoreOptions {
    * expired sessions are then removed only when read or evicted. Default 60 000.
    */
   sweepInterval?: number;
+  /**
+   * The top-level session field that names the user (e.g. `'userId'`). With
+   * it the store keeps a per-user index, for `idsOf(user)` and
+   * `destroyAllOf(user, exceptSid)`. Default: no index.
+   */
+  userKey?: string;
 }
 
 /** The options with every default filled in. */
@@ -28,6 +36,7 @@ export interface ResolvedMemoryStoreOptions {
   maxEntries: number;
   ttl: number;
   sweepInterval: number;
+  userKey: string | undefined;
 }
 
 const MIB = 1024 * 1024;
@@ -39,6 +48,7 @@ export const MEMORY_STORE_DEFAULTS: Readonly<ResolvedMemoryStoreOptions> = Objec
   maxEntries: Infinity,
   ttl: Infinity,
   sweepInterval: 60_000,
+  userKey: undefined,
 });
 
 function isPositiveInteger(value: unknown): value is number {
@@ -49,7 +59,7 @@ function isPositiveInteger(value: unknown): value is number {
 export function resolveMemoryStoreOptions(options: MemoryStoreOptions | undefined): ResolvedMemoryStoreOptions {
   if (options === undefined || options === null) return { ...MEMORY_STORE_DEFAULTS };
   if (typeof options !== 'object') throw new TypeError('MemoryStore options must be an object');
-  const { maxBytes, maxEntries, ttl, sweepInterval } = options;
+  const { maxBytes, maxEntries, ttl, sweepInterval, userKey } = options;
   if (maxBytes !== undefined && !(isPositiveInteger(maxBytes) && maxBytes >= MIN_MAX_BYTES && maxBytes <= MAX_MAX_BYTES)) {
     throw new TypeError(`options.maxBytes must be an integer from ${MIN_MAX_BYTES} (1 MiB) to ${MAX_MAX_BYTES} (3 GiB)`);
   }
@@ -62,10 +72,13 @@ export function resolveMemoryStoreOptions(options: MemoryStoreOptions | undefine
   if (sweepInterval !== undefined && !(typeof sweepInterval === 'number' && Number.isFinite(sweepInterval) && sweepInterval >= 0)) {
     throw new TypeError('options.sweepInterval must be a number of milliseconds >= 0');
   }
+  checkUserKey(userKey);
   return {
     maxBytes: maxBytes ?? MEMORY_STORE_DEFAULTS.maxBytes,
     maxEntries: maxEntries ?? MEMORY_STORE_DEFAULTS.maxEntries,
     ttl: ttl ?? MEMORY_STORE_DEFAULTS.ttl,
     sweepInterval: sweepInterval ?? MEMORY_STORE_DEFAULTS.sweepInterval,
+    userKey,
   };
 }
+

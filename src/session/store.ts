@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { Cookie } from './cookie';
-import { storeNotAttached } from './errors';
+import { storeNotAttached } from '../errors';
 import { Session } from './session';
-import type { SessionRequest, StoreCallback, StoredSession } from './types';
+import type { SessionRequest, StoreCallback, StoredSession } from '../types';
 
 /**
  * The base of every session store: an EventEmitter with `regenerate`, `load`

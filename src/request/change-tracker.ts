@@ -1,4 +1,4 @@
-import type { Session } from './session';
+import type { Session } from '../session/session';
 
 /**
  * Change detection compares the session's data without its cookie (touching
@@ -80,6 +80,14 @@ export class ChangeTracker {
   tracked: Session | undefined = undefined;
   /** The storeTimeout option, so that req.session's own store calls are bounded as the middleware's are. */
   storeTimeout = 0;
+  /**
+   * The data as this request last loaded or saved it: the base our stores
+   * merge against on save (stores/merge.ts). Undefined for a session this
+   * request generated, whose writes are plain upserts.
+   */
+  private storeBase: string | undefined = undefined;
+  /** The base of the explicit save() in progress, taken by the store's set(). */
+  private saveBase: string | undefined = undefined;
   private frozenSession: Session | undefined = undefined;
   private frozenJSON = '';
   private frozenData = '';
@@ -90,6 +98,7 @@ export class ChangeTracker {
     this.originalData = hasOnlyCookie(sess) ? '}' : dataPartOfObject(sess);
     this.savedData = undefined;
     this.tracked = sess;
+    this.storeBase = undefined;
   }
 
   /**
@@ -104,11 +113,33 @@ export class ChangeTracker {
     this.originalData = (storedJSON !== undefined ? dataPartOf(storedJSON) : undefined) ?? dataPartOfObject(stored);
     if (alreadySaved) this.savedData = this.originalData;
     this.tracked = sess;
+    this.storeBase = this.originalData;
   }
 
   /** Records an explicit save of the tracked session (express-session wraps save for this). */
   saved(sess: Session): void {
-    if (sess === this.tracked) this.savedData = this.current(sess);
+    if (sess !== this.tracked) return;
+    this.saveBase = this.writing(sess);
+    this.savedData = this.current(sess);
+  }
+
+  /**
+   * The base for a write of `sess` starting now, which becomes the base of the
+   * next one; undefined (a plain write) unless `sess` is the session loaded
+   * for this request, under the ID it was loaded with.
+   */
+  writing(sess: Session): string | undefined {
+    const base = this.storeBase;
+    if (base === undefined || sess !== this.tracked || sess.id !== this.originalId) return undefined;
+    this.storeBase = this.current(sess);
+    return base;
+  }
+
+  /** The base of the explicit save() of `sess` now reaching the store, once. */
+  takeSaveBase(sess: object): string | undefined {
+    const base = this.saveBase;
+    this.saveBase = undefined;
+    return sess === this.tracked ? base : undefined;
   }
 
   /** The current data part, computed at most once between freeze() and thaw(). */

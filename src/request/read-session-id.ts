@@ -1,7 +1,7 @@
-import { debug } from './debug';
+import { debug } from '../debug';
 import depd from 'depd';
-import type { SessionIdCodec } from './session-id/codec';
-import type { SessionRequest } from './types';
+import type { SessionIdCodec } from '../cookie-codec/codec';
+import type { SessionRequest } from '../types';
 
 // One depd instance per module: depd attributes a warning to the first caller outside this file.
 const deprecate = depd('wasm-session');

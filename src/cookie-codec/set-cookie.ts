@@ -1,6 +1,6 @@
 import cookie from 'cookie';
-import type { CookieData } from './cookie';
-import { escapeCookieValue } from './session-id/escaped-value';
+import type { CookieData } from '../session/cookie';
+import { escapeCookieValue } from './escaped-value';
 
 /**
  * The one place that turns a signed session ID and the session cookie's

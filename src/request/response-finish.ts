@@ -1,16 +1,16 @@
 import type { ServerResponse } from 'node:http';
 import onHeaders from 'on-headers';
 import type { ChangeTracker } from './change-tracker';
-import { debug } from './debug';
-import { serializeFailed } from './errors';
+import { debug } from '../debug';
+import { serializeFailed } from '../errors';
 import { isSecure } from './is-secure';
-import type { NextFunction, SessionContext } from './middleware';
-import { Session } from './session';
-import type { SessionIdCodec } from './session-id/codec';
-import { serializeSetCookie } from './set-cookie';
-import { StoreCall, type StoreOperation } from './store-timeout';
-import type { FastStoreAccess, FastWriteResult } from './stores/fast-store';
-import type { SessionRequest } from './types';
+import type { NextFunction, SessionContext } from '../middleware';
+import { Session } from '../session/session';
+import type { SessionIdCodec } from '../cookie-codec/codec';
+import { serializeSetCookie } from '../cookie-codec/set-cookie';
+import { StoreCall, type StoreOperation } from './store-call';
+import type { FastStoreAccess, FastWriteResult } from '../stores/fast-store';
+import type { SessionRequest } from '../types';
 
 type EndArgs = Parameters<ServerResponse['end']>;
 type OriginalEnd = (...args: EndArgs) => ServerResponse;
@@ -184,8 +184,9 @@ class ResponseSession {
       const fast = ctx.fast;
       if (fast !== undefined && sess.save === Session.prototype.save) {
         debug('saving %s', sess.id);
+        const base = tracker.writing(sess);
         tracker.savedData = tracker.current(sess);
-        this.afterFastWrite(fast, 'writeJSON', req.sessionID, tracker.json, expiryOf(sess), undefined);
+        this.afterFastWrite(fast, 'writeJSON', req.sessionID, tracker.json, expiryOf(sess), undefined, base);
       } else {
         this.afterCallbackWrite('set', (cb) => sess.save(cb), undefined);
       }
@@ -225,10 +226,16 @@ class ResponseSession {
     json: string,
     expiresAt: number,
     doneMessage: string | undefined,
+    baseData?: string,
   ): void {
     let result: FastWriteResult;
     try {
-      result = operation === 'destroy' ? fast.destroy(sid) : fast[operation](sid, json, expiresAt);
+      result =
+        operation === 'destroy'
+          ? fast.destroy(sid)
+          : operation === 'writeJSON'
+            ? fast.writeJSON(sid, json, expiresAt, baseData)
+            : fast.touch(sid, json, expiresAt);
     } catch (err) {
       this.finish(err, doneMessage);
       return;

@@ -1,10 +1,10 @@
 import type { Cookie } from './cookie';
-import { REQUEST_TRACKER, type TrackedRequest } from './change-tracker';
-import { debug } from './debug';
-import { sessionNotFound } from './errors';
+import { REQUEST_TRACKER, type TrackedRequest } from '../request/change-tracker';
+import { debug } from '../debug';
+import { sessionNotFound } from '../errors';
 import { sessionInflaterFor } from './store';
-import { StoreCall, type StoreOperation } from './store-timeout';
-import type { SessionRequest } from './types';
+import { StoreCall, type StoreOperation } from '../request/store-call';
+import type { SessionRequest } from '../types';
 
 type Callback = (err?: unknown) => void;
 const noop: Callback = () => {};

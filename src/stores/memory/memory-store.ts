@@ -1,13 +1,19 @@
-import { sessionTooLarge, sidNotString, sidTooLong, storedSessionNotJson, storeSerializeEmpty, storeSerializeFailed } from '../errors';
-import { Store } from '../store';
-import type { StoreCallback, StoredSession } from '../types';
-import { EngineLimitError, LruStoreEngine, TOUCH_NEEDS_REWRITE, TOUCH_NO_ROOM, type LruEngineStats } from '../wasm/lru-store';
-import { FAST_STORE, type FastStoreAccess } from './fast-store';
-import { cookieExpiry, effectiveExpiry } from './memory/expiry';
-import { resolveMemoryStoreOptions, type MemoryStoreOptions, type ResolvedMemoryStoreOptions } from './memory/options';
-import { startSweeping, type Sweeper } from './memory/sweeper';
+import { sessionTooLarge, sidNotString, sidTooLong, storedSessionNotJson, storeSerializeEmpty, storeSerializeFailed } from '../../errors';
+import { Store } from '../../session/store';
+import type { StoreCallback, StoredSession } from '../../types';
+import { EngineLimitError, LruStoreEngine, TOUCH_NEEDS_REWRITE, TOUCH_NO_ROOM, type LruEngineStats } from '../../wasm/lru-store';
+import { FAST_STORE, type FastStoreAccess } from '../fast-store';
+import { DROP, mergeOnSave } from '../merge';
+import { answer, type PerUserSessions } from '../per-user';
+import { explicitSaveBase } from '../save-base';
+import { userText } from '../user-field';
+import { cookieExpiry, effectiveExpiry } from './expiry';
+import { resolveMemoryStoreOptions, type MemoryStoreOptions, type ResolvedMemoryStoreOptions } from './options';
+import { startSweeping, type Sweeper } from './sweeper';
+import { MemoryUserIndex } from './user-index';
+import { userKeyMissing } from '../../errors';
 
-export type { MemoryStoreOptions } from './memory/options';
+export type { MemoryStoreOptions } from './options';
 
 export interface MemoryStoreStats extends LruEngineStats {
   /** The configured bound of the arena. */
@@ -22,9 +28,11 @@ export interface MemoryStoreStats extends LruEngineStats {
  * of sessions. The callback API matches express-session's MemoryStore, with
  * every callback called once, asynchronously (process.nextTick).
  */
-export class MemoryStore extends Store {
+export class MemoryStore extends Store implements PerUserSessions {
   readonly [FAST_STORE]: FastStoreAccess;
   private readonly engine: LruStoreEngine;
+  /** The per-user index, with the userKey option. */
+  private readonly users: MemoryUserIndex | undefined;
   private readonly options: ResolvedMemoryStoreOptions;
   private sweeper: Sweeper | undefined;
 
@@ -32,7 +40,9 @@ export class MemoryStore extends Store {
     super();
     this.options = resolveMemoryStoreOptions(options);
     this.engine = new LruStoreEngine(this.options.maxBytes, this.options.maxEntries);
-    this[FAST_STORE] = createFastAccess(this.engine, this.options);
+    const userKey = this.options.userKey;
+    this.users = userKey === undefined ? undefined : new MemoryUserIndex(userKey, this.engine);
+    this[FAST_STORE] = createFastAccess(this.engine, this.options, this.users);
     this.sweeper = startSweeping(this.engine, this.options.sweepInterval);
   }
 
@@ -51,7 +61,7 @@ export class MemoryStore extends Store {
   set(sid: string, session: object, callback?: StoreCallback): void {
     this.run(callback, () => {
       const json = stringify(session);
-      this.engine.write(checkedSid(sid), json, effectiveExpiry(cookieExpiry(session), this.options.ttl));
+      saveMerged(this.engine, this.users, checkedSid(sid), json, effectiveExpiry(cookieExpiry(session), this.options.ttl), explicitSaveBase(session));
     });
   }
 
@@ -71,8 +81,39 @@ export class MemoryStore extends Store {
 
   destroy(sid: string, callback?: StoreCallback): void {
     this.run(callback, () => {
-      this.engine.remove(checkedSid(sid));
+      const key = checkedSid(sid);
+      this.engine.remove(key);
+      this.users?.removed(key);
     });
+  }
+
+  /** The IDs of the live sessions of `user` (the userKey option's field); needs userKey. */
+  idsOf(user: unknown, callback: StoreCallback<string[]>): void;
+  idsOf(user: unknown): Promise<string[]>;
+  idsOf(user: unknown, callback?: StoreCallback<string[]>): Promise<string[]> | void {
+    return answer(() => this.liveSessionsOf(user, 'idsOf'), callback);
+  }
+
+  /** Destroys every session of `user` but `exceptSid`; resolves with how many went. Needs userKey. */
+  destroyAllOf(user: unknown, exceptSid: string | undefined, callback: StoreCallback<number>): void;
+  destroyAllOf(user: unknown, exceptSid?: string): Promise<number>;
+  destroyAllOf(user: unknown, exceptSid?: string, callback?: StoreCallback<number>): Promise<number> | void {
+    return answer(() => {
+      let ended = 0;
+      for (const sid of this.liveSessionsOf(user, 'destroyAllOf')) {
+        if (sid === exceptSid) continue;
+        this.engine.remove(sid);
+        this.users!.removed(sid);
+        ended++;
+      }
+      return ended;
+    }, callback);
+  }
+
+  private liveSessionsOf(user: unknown, method: string): string[] {
+    if (this.users === undefined) throw userKeyMissing(method);
+    const text = userText(user);
+    return text === undefined ? [] : this.users.live(text, Date.now());
   }
 
   /** Every live session by ID, parsed, in an object without prototype (as the reference returns). */
@@ -106,6 +147,7 @@ export class MemoryStore extends Store {
 
   clear(callback?: StoreCallback): void {
     this.engine.clear();
+    this.users?.clear();
     if (callback) process.nextTick(callback);
   }
 
@@ -141,11 +183,11 @@ export class MemoryStore extends Store {
 }
 
 /** The synchronous access the middleware uses within the request's turn; errors are thrown (it passes them to next). */
-function createFastAccess(engine: LruStoreEngine, options: ResolvedMemoryStoreOptions): FastStoreAccess {
+function createFastAccess(engine: LruStoreEngine, options: ResolvedMemoryStoreOptions, users: MemoryUserIndex | undefined): FastStoreAccess {
   const ttl = options.ttl;
-  const write = (sid: string, json: string, expiresAt: number): void => {
+  const write = (sid: string, json: string, expiresAt: number, baseData?: string): void => {
     try {
-      engine.write(checkedSid(sid), json, effectiveExpiry(expiresAt, ttl));
+      saveMerged(engine, users, checkedSid(sid), json, effectiveExpiry(expiresAt, ttl), baseData);
     } catch (err) {
       throw storeError(err, engine);
     }
@@ -172,12 +214,37 @@ function createFastAccess(engine: LruStoreEngine, options: ResolvedMemoryStoreOp
     },
     destroy(sid) {
       try {
-        engine.remove(checkedSid(sid));
+        const key = checkedSid(sid);
+        engine.remove(key);
+        users?.removed(key);
       } catch (err) {
         throw storeError(err, engine);
       }
     },
   };
+}
+
+/**
+ * A save, merged with what is stored when the request's base is known
+ * (stores/merge.ts). Read, merge and write happen in this one synchronous
+ * call, so no other request's write can come between them.
+ */
+function saveMerged(
+  engine: LruStoreEngine,
+  users: MemoryUserIndex | undefined,
+  sid: string,
+  json: string,
+  expires: number,
+  baseData: string | undefined,
+): void {
+  let text = json;
+  if (baseData !== undefined) {
+    const merged = mergeOnSave(baseData, json, engine.peek(sid, Date.now()));
+    if (merged === DROP) return;
+    text = merged;
+  }
+  engine.write(sid, text, expires);
+  users?.written(sid, text);
 }
 
 function checkedSid(sid: unknown): string {

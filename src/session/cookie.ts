@@ -131,5 +131,5 @@ for (const key of ['expires', 'maxAge', 'data', 'serialize', 'toJSON'] as const)
 // Loaded lazily: set-cookie imports this module's types, and keeping the
 // runtime edge one-way avoids a require cycle.
 function serializeCookie(name: string, value: string, data: CookieData): string {
-  return (require('./set-cookie') as typeof import('./set-cookie')).serializeSetCookie(name, value, data);
+  return (require('../cookie-codec/set-cookie') as typeof import('../cookie-codec/set-cookie')).serializeSetCookie(name, value, data);
 }

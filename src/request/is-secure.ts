@@ -1,5 +1,5 @@
 import type { TLSSocket } from 'node:tls';
-import type { SessionRequest } from './types';
+import type { SessionRequest } from '../types';
 
 /**
  * Whether the request arrived over TLS: directly, or as the proxy says.

@@ -1,18 +1,22 @@
-import { storeClosed } from '../errors';
-import { Store } from '../store';
-import type { StoreCallback, StoredSession } from '../types';
-import { FAST_STORE, type FastStoreAccess } from './fast-store';
-import { BackgroundSync } from './lmdb/background-sync';
-import { GroupCommit } from './lmdb/group-commit';
-import { openLmdbEnvironment, type LmdbEnvironment } from './lmdb/open-env';
-import { resolveLmdbStoreOptions, type LmdbStoreOptions, type ResolvedLmdbStoreOptions } from './lmdb/options';
-import { decodeExpiry, encodeExpiry, expiryOrThrow, isStorableSid, parseSession, sessionTextOrThrow, sidOrThrow } from './lmdb/record';
-import { Sweeper, type LmdbSweepResult } from './lmdb/sweeper';
+import { storeClosed, userKeyMissing } from '../../errors';
+import { Store } from '../../session/store';
+import type { StoreCallback, StoredSession } from '../../types';
+import { FAST_STORE, type FastStoreAccess } from '../fast-store';
+import { answer, type PerUserSessions } from '../per-user';
+import { explicitSaveBase } from '../save-base';
+import { userText } from '../user-field';
+import { BackgroundSync } from './background-sync';
+import { GroupCommit } from './group-commit';
+import { openLmdbEnvironment, type LmdbEnvironment } from './open-env';
+import { resolveLmdbStoreOptions, type LmdbStoreOptions, type ResolvedLmdbStoreOptions } from './options';
+import { decodeExpiry, encodeExpiry, expiryOrThrow, isStorableSid, parseSession, sessionTextOrThrow, sidOrThrow } from './record';
+import { Sweeper, type LmdbSweepResult } from './sweeper';
+import { LmdbUserIndex, liveSessionsOf } from './user-index';
 
-export type { LmdbDurability, LmdbStoreOptions } from './lmdb/options';
+export type { LmdbDurability, LmdbStoreOptions } from './options';
 // Names this module exported before the codes moved to errors.ts, kept for code that imports them.
-export type { SessionError as LmdbStoreError, SessionErrorCode as LmdbStoreErrorCode } from '../errors';
-export type { LmdbSweepResult } from './lmdb/sweeper';
+export type { SessionError as LmdbStoreError, SessionErrorCode as LmdbStoreErrorCode } from '../../errors';
+export type { LmdbSweepResult } from './sweeper';
 
 type Callback<T = void> = StoreCallback<T>;
 
@@ -24,7 +28,7 @@ type Callback<T = void> = StoreCallback<T>;
  * and acknowledged once committed (see `durability`). Expired sessions are
  * never returned and are swept in the background by one process at a time.
  */
-export class LmdbStore extends Store {
+export class LmdbStore extends Store implements PerUserSessions {
   readonly [FAST_STORE]: FastStoreAccess;
   private readonly options: ResolvedLmdbStoreOptions;
   private readonly env: LmdbEnvironment;
@@ -47,6 +51,7 @@ export class LmdbStore extends Store {
       acknowledgement(env, resolved.durability),
       backgroundSync === undefined ? noop : () => backgroundSync.markDirty(),
       resolved.durability === 'background' || resolved.durability === 'none',
+      resolved.userKey === undefined ? undefined : new LmdbUserIndex(env, resolved.userKey),
     );
     this[FAST_STORE] = this.createFastAccess();
     this.sweeper = new Sweeper(env, resolved, (result) => this.emit('sweep', result));
@@ -78,7 +83,7 @@ export class LmdbStore extends Store {
       if (callback) process.nextTick(callback, err);
       return;
     }
-    settle(this[FAST_STORE].writeJSON(sid, json, expiryOf(session)), callback);
+    settle(this[FAST_STORE].writeJSON(sid, json, expiryOf(session), explicitSaveBase(session)), callback);
   }
 
   touch(sid: string, session: object, callback?: Callback): void {
@@ -123,16 +128,48 @@ export class LmdbStore extends Store {
       if (callback) process.nextTick(callback, storeClosed());
       return;
     }
-    const { root, data, expiry } = this.env;
+    const { root, data, expiry, users, userOf } = this.env;
     // Writes queued before the clear are handed to lmdb first, so the clear removes them too.
     void this.writes.sendNow();
     settle(
       root.transaction(() => {
         expiry.clearSync();
         data.clearSync();
+        users.clearSync();
+        userOf.clearSync();
       }),
       callback,
     );
+  }
+
+  /** The IDs of the live sessions of `user` (the userKey option's field), as every process sees them; needs userKey. */
+  idsOf(user: unknown, callback: Callback<string[]>): void;
+  idsOf(user: unknown): Promise<string[]>;
+  idsOf(user: unknown, callback?: Callback<string[]>): Promise<string[]> | void {
+    return answer(() => this.liveSessionsOf(user, 'idsOf'), callback);
+  }
+
+  /**
+   * Destroys every session of `user` but `exceptSid`, in one commit, for
+   * every process on the path; resolves with how many went. Needs userKey.
+   */
+  destroyAllOf(user: unknown, exceptSid: string | undefined, callback: Callback<number>): void;
+  destroyAllOf(user: unknown, exceptSid?: string): Promise<number>;
+  destroyAllOf(user: unknown, exceptSid?: string, callback?: Callback<number>): Promise<number> | void {
+    return answer(async () => {
+      const ids = this.liveSessionsOf(user, 'destroyAllOf').filter((sid) => sid !== exceptSid);
+      await Promise.all(ids.map((sid) => this.writes.destroy(sid)));
+      return ids.length;
+    }, callback);
+  }
+
+  private liveSessionsOf(user: unknown, method: string): string[] {
+    if (this.closing !== undefined) throw storeClosed();
+    if (this.options.userKey === undefined) throw userKeyMissing(method);
+    const text = userText(user);
+    if (text === undefined) return [];
+    this.env.root.resetReadTxn();
+    return liveSessionsOf(this.env, text, Date.now());
   }
 
   /**
@@ -186,10 +223,10 @@ export class LmdbStore extends Store {
         const text = data.get(sid);
         return text === undefined ? undefined : sessionTextOrThrow(sid, text);
       },
-      writeJSON(sid, json, expiresAt) {
+      writeJSON(sid, json, expiresAt, baseData) {
         if (isClosed()) return Promise.reject(storeClosed());
         try {
-          return writes.write(sidOrThrow(sid), json, expiryFor(expiresAt));
+          return writes.write(sidOrThrow(sid), json, expiryFor(expiresAt), baseData);
         } catch (err) {
           return Promise.reject(err);
         }

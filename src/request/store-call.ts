@@ -1,5 +1,5 @@
-import { debug } from './debug';
-import { storeTimedOut } from './errors';
+import { debug } from '../debug';
+import { storeTimedOut } from '../errors';
 
 export type StoreOperation = 'get' | 'set' | 'touch' | 'destroy';
 type Answer = (err?: unknown, value?: unknown) => void;

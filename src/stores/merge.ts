@@ -1,0 +1,91 @@
+import { dataPartOf } from '../request/change-tracker';
+
+/**
+ * The save rule of our stores when concurrent requests share one session.
+ *
+ * Each request loads the whole session, changes some keys and saves the
+ * whole session back; written as it is, the last save would undo every key
+ * the other requests changed meanwhile. Instead the save is a three-way merge
+ * at the top-level key, against what the store holds at the moment of the
+ * write (the caller runs this inside its atomic read-modify-write):
+ *
+ * - base   = the data this request loaded (or last saved),
+ * - mine   = the session this request saves,
+ * - theirs = what the store holds now.
+ *
+ * A key this request did not change keeps theirs; a key it added, changed or
+ * deleted takes mine; the cookie takes mine. Values are compared as the JSON
+ * they serialise to, so Dates and nested objects compare by content.
+ *
+ * Base is in the change tracker's "after the cookie" form: `,"views":2}` for
+ * `{"cookie":{…},"views":2}`, and `}` for a session with no data.
+ */
+
+/** What a save with a known base becomes: the text to store, or DROP when the session ended meanwhile. */
+export const DROP: unique symbol = Symbol('wasm-session.drop-save');
+
+/**
+ * The text to store for a save of `mine` whose request loaded `baseData`,
+ * given the stored text `theirs` (undefined when the session is gone).
+ *
+ * A session that is gone (destroyed, expired or evicted since this request
+ * loaded it) stays gone: the save is dropped, so a logout is not undone by a
+ * request that was already in flight. Unreadable stored text is overwritten
+ * with mine, as a plain save would.
+ */
+export function mergeOnSave(baseData: string, mine: string, theirs: string | undefined): string | typeof DROP {
+  if (theirs === undefined) return DROP;
+  // The common case: nobody wrote since this request loaded, so mine is the answer as it is.
+  const theirsData = dataPartOf(theirs);
+  if (theirsData === baseData) return mine;
+  // Mine unchanged from base: the store's data wins; only the cookie is this request's.
+  if (theirsData !== undefined && dataPartOf(mine) === baseData) return spliceCookie(mine, theirsData) ?? mergeKeys(baseData, mine, theirs);
+  return mergeKeys(baseData, mine, theirs);
+}
+
+/** Mine's cookie followed by the given data part; undefined when mine does not start with its cookie. */
+function spliceCookie(mine: string, data: string): string | undefined {
+  const myData = dataPartOf(mine);
+  return myData === undefined ? undefined : mine.slice(0, mine.length - myData.length) + data;
+}
+
+type Json = Record<string, unknown>;
+
+function parseObject(text: string): Json | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const has = (obj: Json, key: string): boolean => Object.prototype.hasOwnProperty.call(obj, key);
+
+/** The key-by-key merge; the result starts with mine's cookie, so the stores' cookie-splicing touch keeps working. */
+function mergeKeys(baseData: string, mine: string, theirs: string): string {
+  // `,"k":v}` becomes `{"k":v}`; `}` (no data) becomes `{}`.
+  const base = parseObject(baseData === '}' ? '{}' : '{' + baseData.slice(1));
+  const my = parseObject(mine);
+  const their = parseObject(theirs);
+  // Unreadable text on any side: no merge is meaningful, and a plain save would write mine.
+  if (base === undefined || my === undefined || their === undefined) return mine;
+
+  const changedByMe = (key: string): boolean => !has(base, key) || JSON.stringify(base[key]) !== JSON.stringify(my[key]);
+  // A prototype-less object, so that a key named __proto__ is data like any other.
+  const out: Json = Object.create(null) as Json;
+  if (has(my, 'cookie')) out.cookie = my.cookie;
+  else if (has(their, 'cookie')) out.cookie = their.cookie;
+  for (const key of Object.keys(their)) {
+    if (key === 'cookie') continue;
+    if (has(my, key)) out[key] = changedByMe(key) ? my[key] : their[key];
+    else if (!has(base, key)) out[key] = their[key]; // added by another request; this one never saw it
+    // else: this request deleted it
+  }
+  for (const key of Object.keys(my)) {
+    if (key === 'cookie' || has(their, key)) continue;
+    // Absent from theirs: keep it only if this request added or changed it (another request deleted it otherwise).
+    if (changedByMe(key)) out[key] = my[key];
+  }
+  return JSON.stringify(out);
+}

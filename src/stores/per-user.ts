@@ -1,0 +1,34 @@
+import type { StoreCallback } from '../types';
+
+/**
+ * The per-user methods our stores share ("log out everywhere"). `user` is the
+ * value of the store's `userKey` field (compared as JSON text, so 42 and "42"
+ * are different users).
+ */
+export interface PerUserSessions {
+  /** The IDs of the user's live sessions. */
+  idsOf(user: unknown, callback: StoreCallback<string[]>): void;
+  idsOf(user: unknown): Promise<string[]>;
+  /** Destroys every session of the user except `exceptSid` (undefined: all of them); resolves with how many went. */
+  destroyAllOf(user: unknown, exceptSid: string | undefined, callback: StoreCallback<number>): void;
+  destroyAllOf(user: unknown, exceptSid?: string): Promise<number>;
+}
+
+/**
+ * Runs `work` and answers through the callback (once, asynchronously) when one
+ * is given, through the returned promise otherwise.
+ */
+export function answer<T>(work: () => T | Promise<T>, callback: StoreCallback<T> | undefined): Promise<T> | undefined {
+  let result: Promise<T>;
+  try {
+    result = Promise.resolve(work());
+  } catch (err) {
+    result = Promise.reject(err);
+  }
+  if (callback === undefined) return result;
+  result.then(
+    (value) => process.nextTick(callback, null, value),
+    (err: unknown) => process.nextTick(callback, err),
+  );
+  return undefined;
+}
