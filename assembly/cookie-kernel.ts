@@ -23,6 +23,7 @@ const MAC: usize = memory.data(48, 16);
 const MAC_TEXT: usize = memory.data(64, 16);
 
 // Read outcomes, exported as globals that the bridge (src/wasm/cookie-kernel.ts) reads.
+/** The cookie is there but carries no ID signed with one of the record's secrets. */
 export const ID_NONE: i32 = 0;
 /** The ID is input[start, end): JavaScript slices it from the string it wrote. */
 export const ID_IN_INPUT: i32 = 1;
@@ -30,6 +31,12 @@ export const ID_IN_INPUT: i32 = 1;
 export const ID_IN_OUTPUT: i32 = 2;
 /** The value needs UTF-8 aware decoding: use the JavaScript path. */
 const ID_USE_FALLBACK: i32 = 3;
+/**
+ * The text has no cookie of the record's name. Kept apart from ID_NONE so
+ * that a header read piece by piece stops at the first piece holding the
+ * cookie, valid or not, as the reference's first-occurrence rule demands.
+ */
+export const ID_ABSENT: i32 = 4;
 
 // A codec record, allocated by JavaScript through allocateRecord:
 //   u32 nameLen, u32 secretCount, name bytes, padding to 16,
@@ -113,7 +120,7 @@ export function unsignValue(record: usize, len: usize): i32 {
 
 /** Finds, decodes and verifies the record's cookie in the `len`-byte header in the input buffer. */
 export function readSessionCookie(record: usize, len: usize): i32 {
-  if (!findCookieValue(INPUT, len, record + 8, recordNameLen(record))) return ID_NONE;
+  if (!findCookieValue(INPUT, len, record + 8, recordNameLen(record))) return ID_ABSENT;
   const start = valueStart;
   const rawLen = valueEnd - start;
   const decoded = percentDecode(INPUT + start, rawLen, OUTPUT);

@@ -2,10 +2,11 @@
 // (the version express-session pins), learned by running its `parse`:
 // pairs end at ';'; a segment without '=' is skipped; the key is the text up
 // to the first '=' with spaces and tabs trimmed and is not decoded; the
-// first pair with a given key wins; the value is trimmed the same way and
-// loses one pair of surrounding double quotes.
+// first pair with a given key wins, even when its value is empty or bad;
+// the value is trimmed the same way and loses one pair of surrounding
+// double quotes.
 
-import { findByte, findLastByte } from './vector-bytes';
+import { findByte } from './vector-bytes';
 
 const TAB: u8 = 0x09;
 const SPACE: u8 = 0x20;
@@ -21,10 +22,9 @@ export let valueEnd: usize = 0;
   return c == SPACE || c == TAB;
 }
 
-function keyEquals(header: usize, start: usize, end: usize, name: usize, nameLen: usize): bool {
-  if (end - start != nameLen) return false;
-  for (let i: usize = 0; i < nameLen; i++) {
-    if (load<u8>(header + start + i) != load<u8>(name + i)) return false;
+function bytesEqual(a: usize, b: usize, n: usize): bool {
+  for (let i: usize = 0; i < n; i++) {
+    if (load<u8>(a + i) != load<u8>(b + i)) return false;
   }
   return true;
 }
@@ -33,41 +33,42 @@ function keyEquals(header: usize, start: usize, end: usize, name: usize, nameLen
  * Looks for the cookie `name` (`nameLen` bytes) in the `len`-byte header at
  * `header` (with 15 readable bytes after it, see vector-bytes.ts). On success sets valueStart/valueEnd (offsets into the header,
  * quotes and blanks removed, not yet percent-decoded) and returns true.
+ *
+ * The name must be one cookie@0.7 can produce as a key: not empty, no ';'
+ * or '=', no space or tab at either end (src/cookie-codec/codec.ts sends other
+ * names to the JavaScript path). Then a pair has that key exactly when its
+ * first non-blank bytes are the name, followed by blanks and an '=': no
+ * '=' can come earlier, so that '=' is the pair's first. Each pair costs a
+ * look at its first bytes and the 16-byte search for the next ';'; the
+ * '=' of pairs that do not start with the name is never searched for.
  */
 export function findCookieValue(header: usize, len: usize, name: usize, nameLen: usize): bool {
   let pos: usize = 0;
   while (pos < len) {
-    const eq = findByte(header, pos, len, EQUALS);
-    if (eq < 0) return false;
-    // A ';' before the '=' closes segments that have no value: resume after the last one.
-    const lastEmpty = findLastByte(header, pos, <usize>eq, SEMICOLON);
-    if (lastEmpty >= 0) {
-      pos = <usize>lastEmpty + 1;
-      continue;
-    }
-    const end = findByte(header, <usize>eq + 1, len, SEMICOLON);
-    const pairEnd: usize = end < 0 ? len : <usize>end;
-
-    let keyStart = pos;
-    while (keyStart < <usize>eq && isBlank(load<u8>(header + keyStart))) keyStart++;
-    let keyEnd = <usize>eq;
-    while (keyEnd > keyStart && isBlank(load<u8>(header + keyEnd - 1))) keyEnd--;
-
-    if (keyEquals(header, keyStart, keyEnd, name, nameLen)) {
-      let start = <usize>eq + 1;
-      while (start < pairEnd && isBlank(load<u8>(header + start))) start++;
-      let stop = pairEnd;
-      while (stop > start && isBlank(load<u8>(header + stop - 1))) stop--;
-      if (stop > start && load<u8>(header + start) == QUOTE && load<u8>(header + stop - 1) == QUOTE) {
-        // A lone '"' is both the opening and the closing quote: the value is empty.
-        start++;
-        stop = stop > start ? stop - 1 : start;
+    while (pos < len && isBlank(load<u8>(header + pos))) pos++;
+    if (pos + nameLen < len && bytesEqual(header + pos, name, nameLen)) {
+      let eq = pos + nameLen;
+      while (eq < len && isBlank(load<u8>(header + eq))) eq++;
+      if (eq < len && load<u8>(header + eq) == EQUALS) {
+        const end = findByte(header, eq + 1, len, SEMICOLON);
+        const pairEnd: usize = end < 0 ? len : <usize>end;
+        let start = eq + 1;
+        while (start < pairEnd && isBlank(load<u8>(header + start))) start++;
+        let stop = pairEnd;
+        while (stop > start && isBlank(load<u8>(header + stop - 1))) stop--;
+        if (stop > start && load<u8>(header + start) == QUOTE && load<u8>(header + stop - 1) == QUOTE) {
+          // A lone '"' is both the opening and the closing quote: the value is empty.
+          start++;
+          stop = stop > start ? stop - 1 : start;
+        }
+        valueStart = start;
+        valueEnd = stop;
+        return true;
       }
-      valueStart = start;
-      valueEnd = stop;
-      return true;
     }
-    pos = pairEnd + 1;
+    const next = findByte(header, pos, len, SEMICOLON);
+    if (next < 0) return false;
+    pos = <usize>next + 1;
   }
   return false;
 }

@@ -1,5 +1,6 @@
-import { createRecord, MAX_INPUT_CHARS, readSessionCookie, releaseRecord, signId, unsignValue, USE_JS_PATH, type KernelRecord } from '../wasm/cookie-kernel';
-import { readSessionIdJs, signSessionIdJs, unsignCookieValue } from './js-codec';
+import { COOKIE_ABSENT, createRecord, MAX_INPUT_CHARS, readSessionCookie, releaseRecord, signId, unsignValue, USE_JS_PATH, type KernelRecord } from '../wasm/cookie-kernel';
+import { readInPieces, type PieceOutcome } from './cookie-pieces';
+import { readPieceJs, readSessionIdJs, signSessionIdJs, unsignCookieValue } from './js-codec';
 import type { SecretKey } from './secret';
 
 /**
@@ -31,8 +32,8 @@ export function createSessionIdCodec(name: string, secrets: readonly SecretKey[]
 
 class JsSessionIdCodec implements SessionIdCodec {
   constructor(
-    private readonly name: string,
-    private readonly secrets: readonly SecretKey[],
+    protected readonly name: string,
+    protected readonly secrets: readonly SecretKey[],
   ) {}
 
   readFromHeader(header: string): string | undefined {
@@ -56,10 +57,13 @@ class JsSessionIdCodec implements SessionIdCodec {
 const records = new FinalizationRegistry<KernelRecord>(releaseRecord);
 
 /**
- * The kernel-backed codec: one Wasm call per read or sign. Inputs the
- * kernel declines (non-ASCII text, oversized headers, escapes of non-ASCII
- * bytes, non-string arguments) go to the JavaScript path, which agrees with
- * it everywhere else (test/kernel-codec-differential.test.ts).
+ * The kernel-backed codec: one Wasm call per read or sign. Headers longer
+ * than the kernel's input buffer are read in pieces of whole pairs, one call
+ * per piece, until the piece holding the cookie (cookie-pieces.ts), so any
+ * length takes linear time. Inputs the kernel declines (non-ASCII text,
+ * escapes of non-ASCII bytes, non-string arguments) go to the JavaScript
+ * path, for the whole header or that one piece, which agrees with it
+ * everywhere else (test/kernel-codec-differential.test.ts).
  */
 class WasmSessionIdCodec extends JsSessionIdCodec {
   private readonly record: number;
@@ -71,6 +75,11 @@ class WasmSessionIdCodec extends JsSessionIdCodec {
   private lastValue: string | undefined = undefined;
   private lastEscaped = '';
 
+  private readonly readPiece = (piece: string): PieceOutcome => {
+    const id = readSessionCookie(this.record, piece);
+    return id === USE_JS_PATH ? readPieceJs(piece, this.name, this.secrets) : id;
+  };
+
   constructor(name: string, secrets: readonly SecretKey[], keys: readonly Uint8Array[]) {
     super(name, secrets);
     const record = createRecord(name, keys);
@@ -79,11 +88,11 @@ class WasmSessionIdCodec extends JsSessionIdCodec {
   }
 
   override readFromHeader(header: string): string | undefined {
-    if (typeof header === 'string') {
-      const id = readSessionCookie(this.record, header);
-      if (id !== USE_JS_PATH) return id;
-    }
-    return super.readFromHeader(header);
+    if (typeof header !== 'string') return super.readFromHeader(header);
+    if (header.length > MAX_INPUT_CHARS) return readInPieces(header, MAX_INPUT_CHARS, this.readPiece);
+    const id = readSessionCookie(this.record, header);
+    if (id === USE_JS_PATH) return super.readFromHeader(header);
+    return id === COOKIE_ABSENT ? undefined : id;
   }
 
   override unsign(raw: string): string | false {
@@ -114,12 +123,19 @@ class WasmSessionIdCodec extends JsSessionIdCodec {
 }
 
 /**
- * Cookie names the kernel matches byte for byte. Names inherited from
- * Object.prototype are left to the reference path, whose parse result
- * (a plain object) answers them in its own peculiar way.
+ * Cookie names the kernel matches byte for byte: ASCII keys that cookie@0.7
+ * can produce (not empty, no ';' or '=', no space or tab at either end; the
+ * kernel's scan relies on it, see assembly/cookie/scan.ts). Other names,
+ * which never or oddly match, are left to the reference path, as are names
+ * inherited from Object.prototype, which its parse result (a plain object)
+ * answers in its own peculiar way.
  */
 function isKernelName(name: unknown): name is string {
-  return typeof name === 'string' && name.length <= 1024 && isAscii(name) && !(name in Object.prototype);
+  return typeof name === 'string' && name.length <= 1024 && isAscii(name) && isPlainKey(name) && !(name in Object.prototype);
+}
+
+function isPlainKey(name: string): boolean {
+  return name !== '' && !/[;=]|^[ \t]|[ \t]$/.test(name);
 }
 
 /**

@@ -1,5 +1,6 @@
 import cookie from 'cookie';
 import signature from 'cookie-signature';
+import type { PieceOutcome } from './cookie-pieces';
 import type { SecretKey } from './secret';
 
 /**
@@ -22,7 +23,21 @@ export function unsignCookieValue(raw: string, secrets: readonly SecretKey[]): s
 
 /** Reads the named cookie from a Cookie header and returns its verified session ID. */
 export function readSessionIdJs(header: string, name: string, secrets: readonly SecretKey[]): string | undefined {
-  const raw = cookie.parse(header)[name];
+  return verifiedId(cookie.parse(header)[name], secrets);
+}
+
+/**
+ * readSessionIdJs for one piece of a longer header (see cookie-pieces.ts),
+ * telling apart a piece without the cookie (false) from one whose cookie
+ * does not verify (undefined). Only for names that are not
+ * Object.prototype members, which the plain parse result would answer.
+ */
+export function readPieceJs(piece: string, name: string, secrets: readonly SecretKey[]): PieceOutcome {
+  const cookies = cookie.parse(piece);
+  return Object.prototype.hasOwnProperty.call(cookies, name) ? verifiedId(cookies[name], secrets) : false;
+}
+
+function verifiedId(raw: string | undefined, secrets: readonly SecretKey[]): string | undefined {
   if (!raw) return undefined;
   const id = unsignCookieValue(raw, secrets);
   return id === false ? undefined : id;

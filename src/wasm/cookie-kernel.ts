@@ -19,10 +19,17 @@ interface CookieKernelExports {
   ID_NONE: WebAssembly.Global;
   ID_IN_INPUT: WebAssembly.Global;
   ID_IN_OUTPUT: WebAssembly.Global;
+  ID_ABSENT: WebAssembly.Global;
 }
 
 /** Returned by the read functions when the input needs the JavaScript path. */
 export const USE_JS_PATH = null;
+
+/**
+ * Returned by readSessionCookie when the text holds no cookie of the
+ * record's name (undefined means it holds one that does not verify).
+ */
+export const COOKIE_ABSENT = false;
 
 /** Buffer's internal one-call writers and readers; present in every Node we support, checked at load. */
 interface NodeBufferInternals {
@@ -54,6 +61,7 @@ const RESULT_INDEX = wasm.resultPointer() >> 2;
 const ID_NONE: number = wasm.ID_NONE.value;
 const ID_IN_INPUT: number = wasm.ID_IN_INPUT.value;
 const ID_IN_OUTPUT: number = wasm.ID_IN_OUTPUT.value;
+const ID_ABSENT: number = wasm.ID_ABSENT.value;
 
 /**
  * Longest text the input buffer takes on the fast path. The 4 spare bytes
@@ -120,15 +128,17 @@ export function releaseRecord(record: KernelRecord): void {
 }
 
 /**
- * The verified session ID in the record's cookie of `header`; undefined when
- * there is none or it does not verify; USE_JS_PATH when the kernel cannot
- * decide (non-ASCII, too long, or escapes of non-ASCII bytes).
+ * The verified session ID in the record's first cookie of `text` (a whole
+ * Cookie header or a run of its pairs); undefined when that cookie does not
+ * verify; COOKIE_ABSENT when there is no such cookie; USE_JS_PATH when the
+ * kernel cannot decide (non-ASCII, too long, or escapes of non-ASCII bytes).
  */
-export function readSessionCookie(pointer: number, header: string): string | undefined | typeof USE_JS_PATH {
-  if (!writeAscii(header)) return USE_JS_PATH;
-  const outcome = wasm.readSessionCookie(pointer, header.length);
+export function readSessionCookie(pointer: number, text: string): string | undefined | typeof COOKIE_ABSENT | typeof USE_JS_PATH {
+  if (!writeAscii(text)) return USE_JS_PATH;
+  const outcome = wasm.readSessionCookie(pointer, text.length);
+  if (outcome === ID_ABSENT) return COOKIE_ABSENT;
   if (outcome === ID_NONE) return undefined;
-  if (outcome === ID_IN_INPUT) return header.slice(cells[RESULT_INDEX], cells[RESULT_INDEX + 1]);
+  if (outcome === ID_IN_INPUT) return text.slice(cells[RESULT_INDEX], cells[RESULT_INDEX + 1]);
   if (outcome === ID_IN_OUTPUT) return output.latin1Slice(cells[RESULT_INDEX]!, cells[RESULT_INDEX + 1]!);
   return USE_JS_PATH;
 }
