@@ -12,9 +12,9 @@ import { Session } from './session/session';
 import { createSessionIdCodec, type SessionIdCodec } from './cookie-codec/codec';
 import type { SecretKey } from './cookie-codec/secret';
 import { readSessionId } from './request/read-session-id';
-import { sessionInflaterFor, type SessionInflater, type Store } from './session/store';
+import { sessionInflaterFor, type SessionInflater } from './session/store';
 import { StoreCall } from './request/store-call';
-import { fastAccessOf, type FastStoreAccess } from './stores/fast-store';
+import { FastPath } from './request/fast-path';
 import type { SessionRequest, StoredSession } from './types';
 
 // Created here so depd attributes the setup warnings to the code that called the factory.
@@ -26,8 +26,8 @@ export type SessionMiddleware = (req: SessionRequest, res: ServerResponse, next:
 /** Everything a request needs from the setup, built once per middleware. */
 export interface SessionContext extends ResolvedOptions {
   storeReady: boolean;
-  /** Present when the store is one of ours, unmodified, and answers synchronously. */
-  fast: FastStoreAccess | undefined;
+  /** Present when the store is one of ours; `current()` says per use whether its side door may be taken. */
+  fastPath: FastPath | undefined;
   storeImplementsTouch: boolean;
   /** Builds `req.session` from stored data: our Session and Cookie unless the store overrides createSession. */
   inflate: SessionInflater;
@@ -98,7 +98,7 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
     }
 
     debug('fetching %s', cookieId);
-    const fast = ctx.fast;
+    const fast = ctx.fastPath?.current();
     if (fast !== undefined) {
       try {
         const text = fast.readJSON(cookieId);
@@ -136,35 +136,12 @@ function createContext(resolved: ResolvedOptions): SessionContext {
   return {
     ...resolved,
     storeReady: true,
-    fast: fastAccessIfUnmodified(store),
+    fastPath: FastPath.of(store),
     storeImplementsTouch: typeof store.touch === 'function',
     inflate: sessionInflaterFor(store),
     codec: secrets ? createSessionIdCodec(resolved.name, secrets) : undefined,
     codecForSecret: new Map(),
   };
-}
-
-const STORE_METHODS = ['get', 'set', 'destroy', 'touch'] as const;
-
-/**
- * The store's synchronous side door, used only while the store's callback
- * methods are still its class's own: an app or a subclass that overrides
- * get/set/destroy/touch (to log, encrypt, instrument…) must see every call,
- * so such a store is driven through its callbacks like any foreign store.
- */
-function fastAccessIfUnmodified(store: Store): FastStoreAccess | undefined {
-  const fast = fastAccessOf(store);
-  if (fast === undefined) return undefined;
-  let owner: object | undefined;
-  for (const name of STORE_METHODS) {
-    if (Object.prototype.hasOwnProperty.call(store, name)) return undefined;
-    let proto = Object.getPrototypeOf(store) as object | null;
-    while (proto !== null && !Object.prototype.hasOwnProperty.call(proto, name)) proto = Object.getPrototypeOf(proto);
-    if (proto === null) continue;
-    if (owner === undefined) owner = proto;
-    else if (owner !== proto) return undefined;
-  }
-  return fast;
 }
 
 /**

@@ -148,7 +148,13 @@ class ResponseSession {
     }
   }
 
-  /** The app ended the response: write to the store if the rules want it, then send the held chunk. */
+  /**
+   * The app ended the response: write to the store if the rules want it, then send the held chunk.
+   * Whether the side door may be used is asked again here rather than taken
+   * from the request's start: express-session calls whatever `store.set`
+   * (touch, destroy) is at the moment it writes, so a wrapper the app
+   * installs during the request sees this request's write as it would there.
+   */
   end(args: EndArgs): ServerResponse {
     const res = this.res;
     if (this.ended) return res;
@@ -160,7 +166,7 @@ class ResponseSession {
     if (this.shouldDestroy()) {
       debug('destroying');
       const sid = req.sessionID;
-      const fast = ctx.fast;
+      const fast = ctx.fastPath?.current();
       if (fast) this.afterFastWrite(fast, 'destroy', sid, '', NaN, 'destroyed');
       else this.afterCallbackWrite('destroy', (cb) => ctx.store.destroy(sid, cb), 'destroyed');
       return res;
@@ -181,7 +187,7 @@ class ResponseSession {
     }
 
     if (this.shouldSave(sess)) {
-      const fast = ctx.fast;
+      const fast = ctx.fastPath?.current();
       if (fast !== undefined && sess.save === Session.prototype.save) {
         debug('saving %s', sess.id);
         tracker.savedData = tracker.current(sess);
@@ -194,7 +200,7 @@ class ResponseSession {
 
     if (ctx.storeImplementsTouch && this.shouldTouch(sess)) {
       debug('touching');
-      const fast = ctx.fast;
+      const fast = ctx.fastPath?.current();
       if (fast) this.afterFastWrite(fast, 'touch', req.sessionID, tracker.json, expiryOf(sess), 'touched');
       else this.afterCallbackWrite('touch', (cb) => ctx.store.touch!(req.sessionID, sess, cb), 'touched');
       return res;

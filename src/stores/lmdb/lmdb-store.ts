@@ -1,7 +1,7 @@
 import { storeClosed } from '../../errors';
 import { Store } from '../../session/store';
 import type { StoreCallback, StoredSession } from '../../types';
-import { FAST_STORE, type FastStoreAccess } from '../fast-store';
+import { FAST_STORE, recordFastStoreMethods, type FastStoreAccess } from '../fast-store';
 import { BackgroundSync } from './background-sync';
 import { GroupCommit } from './group-commit';
 import { openLmdbEnvironment, type LmdbEnvironment } from './open-env';
@@ -232,6 +232,9 @@ export class LmdbStore extends Store {
     process.nextTick(callback, null, out);
   }
 }
+
+// Before anyone can patch them: the side door is used only while these are the methods a store has.
+recordFastStoreMethods(LmdbStore.prototype);
 
 function noop(): void {}
 

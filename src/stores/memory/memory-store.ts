@@ -2,7 +2,7 @@ import { sessionTooLarge, sidNotString, sidTooLong, storedSessionNotJson, storeS
 import { Store } from '../../session/store';
 import type { StoreCallback, StoredSession } from '../../types';
 import { EngineLimitError, LruStoreEngine, TOUCH_NEEDS_REWRITE, TOUCH_NO_ROOM, type LruEngineStats } from '../../wasm/lru-store';
-import { FAST_STORE, type FastStoreAccess } from '../fast-store';
+import { FAST_STORE, recordFastStoreMethods, type FastStoreAccess } from '../fast-store';
 import { cookieExpiry, effectiveExpiry } from './expiry';
 import { resolveMemoryStoreOptions, type MemoryStoreOptions, type ResolvedMemoryStoreOptions } from './options';
 import { startSweeping, type Sweeper } from './sweeper';
@@ -139,6 +139,9 @@ export class MemoryStore extends Store {
     else process.nextTick(callback, failure);
   }
 }
+
+// Before anyone can patch them: the side door is used only while these are the methods a store has.
+recordFastStoreMethods(MemoryStore.prototype);
 
 /** The synchronous access the middleware uses within the request's turn; errors are thrown (it passes them to next). */
 function createFastAccess(engine: LruStoreEngine, options: ResolvedMemoryStoreOptions): FastStoreAccess {
