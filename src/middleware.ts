@@ -6,7 +6,7 @@ import { Cookie, type CookieOptions } from './session/cookie';
 import { debug } from './debug';
 import { corruptSession, secretRequired } from './errors';
 import { isSecure } from './request/is-secure';
-import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
+import { checkCookieOptions, resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
 import { finishResponse } from './request/response-finish';
 import { Session } from './session/session';
 import { createSessionIdCodec, type SessionIdCodec } from './cookie-codec/codec';
@@ -69,7 +69,15 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
       return;
     }
 
-    if (!isUnderCookiePath(ctx, req)) {
+    // A `cookie` function's result is checked per request: a bad one is this request's error.
+    let underCookiePath: boolean;
+    try {
+      underCookiePath = isUnderCookiePath(ctx, req);
+    } catch (err) {
+      next(err);
+      return;
+    }
+    if (!underCookiePath) {
       debug('pathname mismatch');
       next();
       return;
@@ -92,7 +100,12 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
 
     if (!cookieId) {
       debug('no SID sent, generating session');
-      startNewSession(ctx, req, tracker);
+      try {
+        startNewSession(ctx, req, tracker);
+      } catch (err) {
+        next(err);
+        return;
+      }
       next();
       return;
     }
@@ -159,8 +172,9 @@ function isUnderCookiePath(ctx: SessionContext, req: SessionRequest): boolean {
   return pathname.indexOf(cookiePath) === 0;
 }
 
+/** The cookie options for this request; a `cookie` function's result is checked as the object form is at setup. */
 function resolveCookieOptions(ctx: SessionContext, req: SessionRequest): CookieOptions {
-  return typeof ctx.cookie === 'function' ? ctx.cookie(req) : ctx.cookie;
+  return typeof ctx.cookie === 'function' ? checkCookieOptions(ctx.cookie(req), ctx.name, false) : ctx.cookie;
 }
 
 /** The configured codec, or one for cookie-parser's `req.secret`, or undefined when neither exists. */
@@ -201,7 +215,15 @@ function generateSession(ctx: SessionContext, req: SessionRequest): void {
   req.sessionID = ctx.genid(req);
   const sess = new Session(req);
   req.session = sess;
-  sess.cookie = new Cookie(resolveCookieOptions(ctx, req));
+  let cookieOptions: CookieOptions;
+  try {
+    cookieOptions = resolveCookieOptions(ctx, req);
+  } catch (err) {
+    // No half-built session (one without a cookie) is left for the end of the response to trip on.
+    req.session = undefined;
+    throw err;
+  }
+  sess.cookie = new Cookie(cookieOptions);
   // As express-session does, 'auto' is honoured only when the option is an object, not a function.
   const staticOptions = ctx.cookie as CookieOptions;
   if (staticOptions.secure === 'auto' || staticOptions.sameSite === 'auto') {

@@ -212,15 +212,15 @@ describe.each(EXPRESS_VERSIONS)('errors injected through a wrapper, under %s', (
       return app;
     };
   }
-  const callback = (args: unknown[]) => args[args.length - 1] as (err?: unknown) => void;
+  const callback = (args: unknown[]) => args[args.length - 1] as (err?: unknown, value?: unknown) => void;
   const cases: Array<[string, Method, (args: unknown[]) => void]> = [
     ["get: cb(new Error('boom!'))", 'get', (args) => callback(args)(new Error('boom!'))],
     ['get: ENOENT means not found', 'get', (args) => callback(args)(Object.assign(new Error('gone'), { code: 'ENOENT' }))],
     ['get: another code is an error', 'get', (args) => callback(args)(Object.assign(new Error('io'), { code: 'EIO' }))],
     ['get: found nothing', 'get', (args) => callback(args)(null, null)],
-    ['set fails', 'set', (args) => setImmediate(callback(args), new Error('set boom'))],
+    ['set fails', 'set', (args) => setImmediate(() => callback(args)(new Error('set boom')))],
     ['touch fails', 'touch', (args) => callback(args)(new Error('touch boom'))],
-    ['destroy fails', 'destroy', (args) => setImmediate(callback(args), new Error('destroy boom'))],
+    ['destroy fails', 'destroy', (args) => setImmediate(() => callback(args)(new Error('destroy boom')))],
   ];
   it.each(cases)('%s', async (_label, method, fail) => {
     for (const steps of Object.values(SEQUENCES)) {
