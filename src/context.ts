@@ -2,15 +2,15 @@ import type { SessionIdCodec } from './cookie-codec/codec';
 import type { SetCookieSerializer } from './cookie-codec/set-cookie';
 import type { ResolvedOptions } from './options';
 import type { SessionInflater } from './session/session';
-import type { FastStoreAccess } from './stores/fast-store';
+import type { FastPath } from './request/fast-path';
 
 export type NextFunction = (err?: unknown) => void;
 
 /** Everything a request needs from the setup, built once per middleware. */
 export interface SessionContext extends ResolvedOptions {
   storeReady: boolean;
-  /** Present when the store is one of ours, unmodified, and answers synchronously. */
-  fast: FastStoreAccess | undefined;
+  /** Present when the store is one of ours; `current()` says per use whether its side door may be taken. */
+  fastPath: FastPath | undefined;
   storeImplementsTouch: boolean;
   /** Builds `req.session` from stored data: our Session and Cookie unless the store overrides createSession. */
   inflate: SessionInflater;

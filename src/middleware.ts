@@ -7,16 +7,15 @@ import { Cookie, type CookieOptions } from './session/cookie';
 import { debug } from './debug';
 import { corruptStoredEntry, secretRequired } from './errors';
 import { isSecure } from './request/is-secure';
-import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
+import { checkCookieOptions, resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
 import { finishResponse } from './request/response-finish';
 import { Session, sessionInflaterFor, type SessionRequest } from './session/session';
 import { createSessionIdCodec, type SessionIdCodec } from './cookie-codec/codec';
 import type { SecretKey } from './cookie-codec/secret';
 import { SetCookieSerializer } from './cookie-codec/set-cookie';
 import { readSessionId } from './request/read-session-id';
-import type { Store } from './session/store';
 import { StoreCall } from './request/store-call';
-import { fastAccessOf, type FastStoreAccess } from './stores/fast-store';
+import { FastPath } from './request/fast-path';
 import type { NextFunction, SessionContext } from './context';
 import { checkStoredSession } from './stores/stored-json';
 import type { StoredSession } from './types';
@@ -59,7 +58,15 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
       return;
     }
 
-    if (!isUnderCookiePath(ctx, req)) {
+    // A `cookie` function's result is checked per request: a bad one is this request's error.
+    let underCookiePath: boolean;
+    try {
+      underCookiePath = isUnderCookiePath(ctx, req);
+    } catch (err) {
+      next(err);
+      return;
+    }
+    if (!underCookiePath) {
       debug('pathname mismatch');
       next();
       return;
@@ -82,13 +89,18 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
 
     if (!cookieId) {
       debug('no SID sent, generating session');
-      startNewSession(ctx, req, tracker);
+      try {
+        startNewSession(ctx, req, tracker);
+      } catch (err) {
+        next(err);
+        return;
+      }
       next();
       return;
     }
 
     debug('fetching %s', cookieId);
-    const fast = ctx.fast;
+    const fast = ctx.fastPath?.current();
     if (fast !== undefined) {
       try {
         // Our store answers a corrupt entry as not found (it removes and reports it), so the user is not locked out.
@@ -129,36 +141,13 @@ function createContext(resolved: ResolvedOptions): SessionContext {
   return {
     ...resolved,
     storeReady: true,
-    fast: fastAccessIfUnmodified(store),
+    fastPath: FastPath.of(store),
     storeImplementsTouch: typeof store.touch === 'function',
     inflate: sessionInflaterFor(store),
     codec: secrets ? createSessionIdCodec(resolved.name, secrets) : undefined,
     codecForSecret: new Map(),
     setCookie: new SetCookieSerializer(),
   };
-}
-
-const STORE_METHODS = ['get', 'set', 'destroy', 'touch'] as const;
-
-/**
- * The store's synchronous side door, used only while the store's callback
- * methods are still its class's own: an app or a subclass that overrides
- * get/set/destroy/touch (to log, encrypt, instrument…) must see every call,
- * so such a store is driven through its callbacks like any foreign store.
- */
-function fastAccessIfUnmodified(store: Store): FastStoreAccess | undefined {
-  const fast = fastAccessOf(store);
-  if (fast === undefined) return undefined;
-  let owner: object | undefined;
-  for (const name of STORE_METHODS) {
-    if (Object.prototype.hasOwnProperty.call(store, name)) return undefined;
-    let proto = Object.getPrototypeOf(store) as object | null;
-    while (proto !== null && !Object.prototype.hasOwnProperty.call(proto, name)) proto = Object.getPrototypeOf(proto);
-    if (proto === null) continue;
-    if (owner === undefined) owner = proto;
-    else if (owner !== proto) return undefined;
-  }
-  return fast;
 }
 
 /**
@@ -176,8 +165,9 @@ function isUnderCookiePath(ctx: SessionContext, req: SessionRequest): boolean {
   return pathname.indexOf(cookiePath) === 0;
 }
 
+/** The cookie options for this request; a `cookie` function's result is checked as the object form is at setup. */
 function resolveCookieOptions(ctx: SessionContext, req: SessionRequest): CookieOptions {
-  return typeof ctx.cookie === 'function' ? ctx.cookie(req) : ctx.cookie;
+  return typeof ctx.cookie === 'function' ? checkCookieOptions(ctx.cookie(req), ctx.name, false) : ctx.cookie;
 }
 
 /** The configured codec, or one for cookie-parser's `req.secret`, or undefined when neither exists. */
@@ -218,7 +208,15 @@ function generateSession(ctx: SessionContext, req: SessionRequest): void {
   req.sessionID = ctx.genid(req);
   const sess = new Session(req);
   req.session = sess;
-  sess.cookie = new Cookie(resolveCookieOptions(ctx, req));
+  let cookieOptions: CookieOptions;
+  try {
+    cookieOptions = resolveCookieOptions(ctx, req);
+  } catch (err) {
+    // No half-built session (one without a cookie) is left for the end of the response to trip on.
+    req.session = undefined;
+    throw err;
+  }
+  sess.cookie = new Cookie(cookieOptions);
   // As express-session does, 'auto' is honoured only when the option is an object, not a function.
   const staticOptions = ctx.cookie as CookieOptions;
   if (staticOptions.secure === 'auto' || staticOptions.sameSite === 'auto') {

@@ -1,4 +1,5 @@
-import type { CookieOptions } from './session/cookie';
+import type { CookieData, CookieOptions } from './session/cookie';
+import { SetCookieSerializer } from './cookie-codec/set-cookie';
 import { invalidOption } from './errors';
 import { generateSessionId } from './session/genid';
 import type { SecretKey } from './cookie-codec/secret';
@@ -90,10 +91,17 @@ export function resolveOptions(options?: SessionOptions | null): ResolvedOptions
   const secretArray = Array.isArray(secret) ? secret : undefined;
   const secrets = secretArray ? secretArray.slice() : secret ? [secret as SecretKey] : undefined;
 
+  const name = opts.name || opts.key || 'connect.sid';
+  const cookie = opts.cookie || {};
+  if (typeof cookie !== 'function') checkCookieOptions(cookie, name, true);
+
+  const store = opts.store || undefined;
+  if (store !== undefined) checkStore(store);
+
   return {
-    cookie: opts.cookie || {},
+    cookie,
     genid,
-    name: opts.name || opts.key || 'connect.sid',
+    name,
     proxy: opts.proxy,
     resave: opts.resave === undefined ? true : Boolean(opts.resave),
     rolling: Boolean(opts.rolling),
@@ -101,7 +109,7 @@ export function resolveOptions(options?: SessionOptions | null): ResolvedOptions
     secrets,
     secretArray,
     // The middleware gives every store the base methods it calls (generate; regenerate via the store's own class).
-    store: (opts.store as Store | undefined) || new MemoryStore(),
+    store: (store as Store | undefined) || new MemoryStore(),
     unsetDestroy: unset === 'destroy',
     storeTimeout,
     deprecated: {
@@ -110,4 +118,74 @@ export function resolveOptions(options?: SessionOptions | null): ResolvedOptions
       secret: !secret,
     },
   };
+}
+
+/**
+ * Checks the `cookie` option, or what a `cookie` function returned for a
+ * request, so that a bad value fails here rather than on the first request
+ * (or, for some attributes, when the cookie is serialised and the response
+ * is already under way). Where express-session (its Cookie, or cookie@0.7's
+ * serialize) has a TypeError for the mistake, the message is the same.
+ * `'auto'` for sameSite is honoured only in the object form, as in
+ * express-session; from a function it is as invalid as at serialisation.
+ */
+export function checkCookieOptions(value: unknown, name: string, isObjectForm: boolean): CookieOptions {
+  if (value === null || typeof value !== 'object') throw invalidOption('argument options must be a object');
+  const options = value as CookieOptions;
+  const { maxAge, expires, httpOnly, partitioned, secure, sameSite, path, domain, priority } = options;
+  if (maxAge !== undefined && maxAge !== null) {
+    if (typeof maxAge !== 'number' && !((maxAge as unknown) instanceof Date)) throw invalidOption('maxAge must be a number or Date');
+    if (!Number.isFinite(typeof maxAge === 'number' ? maxAge : (maxAge as Date).getTime())) {
+      throw invalidOption('cookie.maxAge option must be a finite number of milliseconds, or null');
+    }
+  }
+  if (expires !== undefined && expires !== null && expires !== false && !isValidDate(expires)) {
+    throw invalidOption('option expires is invalid');
+  }
+  if (httpOnly !== undefined && typeof httpOnly !== 'boolean') throw invalidOption('cookie.httpOnly option must be a boolean');
+  if (partitioned !== undefined && typeof partitioned !== 'boolean') throw invalidOption('cookie.partitioned option must be a boolean');
+  if (secure !== undefined && typeof secure !== 'boolean' && secure !== 'auto') {
+    throw invalidOption('cookie.secure option must be a boolean or "auto"');
+  }
+  if (path !== undefined && typeof path !== 'string') throw invalidOption('cookie.path option must be a string');
+  if (domain !== undefined && typeof domain !== 'string') throw invalidOption('cookie.domain option must be a string');
+  if (sameSite === 'auto' && !isObjectForm) throw invalidOption('option sameSite is invalid');
+  // The remaining rules (name, domain and path grammar, sameSite and priority
+  // values) are the serialiser's: a trial Set-Cookie applies them in its order.
+  const data: CookieData = {
+    originalMaxAge: undefined,
+    partitioned,
+    priority,
+    expires: undefined,
+    secure,
+    httpOnly,
+    domain,
+    path,
+    sameSite: sameSite === 'auto' ? 'lax' : sameSite,
+  };
+  try {
+    new SetCookieSerializer().serialize(name, '', data);
+  } catch (err) {
+    throw invalidOption((err as Error).message);
+  }
+  return options;
+}
+
+function isValidDate(value: unknown): boolean {
+  return value instanceof Date && !Number.isNaN(value.getTime());
+}
+
+const STORE_METHODS = ['get', 'set', 'destroy', 'on'] as const;
+
+/**
+ * A store must at least read, write, delete and be an EventEmitter (the
+ * middleware listens for 'connect' and 'disconnect'); anything less would
+ * fail on the first request, or worse, answer without storing anything.
+ */
+function checkStore(store: unknown): void {
+  for (const method of STORE_METHODS) {
+    if (typeof (store as Record<string, unknown>)[method] !== 'function') {
+      throw invalidOption(`store option must be a session store with functions get, set, destroy and on: store.${method} is not a function`);
+    }
+  }
 }

@@ -1,13 +1,19 @@
 /**
  * Bad configuration: the same TypeErrors as express-session (same messages),
  * thrown at setup and carrying this package's stable `code`; the same
- * deprecation warnings; and cookie attributes that only fail when the cookie
- * is serialised reach next(err) without crashing anything.
+ * deprecation warnings. Mistakes express-session only meets on a request
+ * (a bad cookie attribute, a store that is no store, a bad store option)
+ * fail here at setup too, with express-session's message where it has one;
+ * a `cookie` function's bad result is that request's next(err).
  */
 import { execFileSync } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { assertSameTranscript, buildApp, EXPRESS_VERSIONS, runBoth, type Step } from './helpers/differential';
+import request from 'supertest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EXPRESS_VERSIONS } from './helpers/differential';
 import { reference, session } from './helpers/package';
 
 const root = path.resolve(__dirname, '..');
@@ -114,20 +120,213 @@ describe('deprecation warnings match express-session', () => {
   });
 });
 
-describe.each(EXPRESS_VERSIONS)('cookie attributes that fail at serialisation, under %s', (_name, express) => {
-  const bad: Array<Record<string, unknown>> = [
-    { domain: 'bad domain;' },
-    { path: 'a;b' },
-    { priority: 'urgent' },
-    { sameSite: 'sometimes' },
-    { expires: new Date(NaN) },
+
+const CODE = 'ERR_SESSION_INVALID_OPTION';
+
+/** The TypeError `make` throws, as `{ type, message, code }`, or 'ok'. */
+function thrown(make: () => unknown): unknown {
+  try {
+    make();
+    return 'ok';
+  } catch (err) {
+    return { type: (err as Error).constructor.name, message: (err as Error).message, code: (err as { code?: unknown }).code };
+  }
+}
+
+const invalid = (message: string) => ({ type: 'TypeError', message, code: CODE });
+
+/**
+ * What express-session throws for these cookie options when a request
+ * builds the session cookie and serialises it, which is where it fails
+ * (the request then hangs or answers with an unrelated error).
+ */
+function referenceCookieFailure(cookie: unknown, name = 'connect.sid'): unknown {
+  return thrown(() => new reference.Cookie(cookie as any).serialize(name, 's:v.sig'));
+}
+
+describe('cookie options are checked at setup', () => {
+  // [label, cookie option, message, whether express-session fails a request with this very message]
+  const rules: Array<[string, unknown, string, boolean]> = [
+    ['cookie not an object', 'x', 'argument options must be a object', true],
+    ['maxAge a string', { maxAge: '1h' }, 'maxAge must be a number or Date', true],
+    ['maxAge false', { maxAge: false }, 'maxAge must be a number or Date', false],
+    ['maxAge NaN', { maxAge: NaN }, 'cookie.maxAge option must be a finite number of milliseconds, or null', false],
+    ['maxAge Infinity', { maxAge: Infinity }, 'cookie.maxAge option must be a finite number of milliseconds, or null', false],
+    ['maxAge an invalid Date', { maxAge: new Date(NaN) }, 'cookie.maxAge option must be a finite number of milliseconds, or null', false],
+    ['expires a string', { expires: 'tomorrow' }, 'option expires is invalid', true],
+    ['expires an invalid Date', { expires: new Date(NaN) }, 'option expires is invalid', true],
+    ['expires a number', { expires: 0 }, 'option expires is invalid', false],
+    ['httpOnly not a boolean', { httpOnly: 'yes' }, 'cookie.httpOnly option must be a boolean', false],
+    ['partitioned not a boolean', { partitioned: 1 }, 'cookie.partitioned option must be a boolean', false],
+    ['secure neither boolean nor "auto"', { secure: 'yes' }, 'cookie.secure option must be a boolean or "auto"', false],
+    ['path not a string', { path: 1 }, 'cookie.path option must be a string', false],
+    ['path with a semicolon', { path: 'a;b' }, 'option path is invalid', true],
+    ['domain not a string', { domain: 1 }, 'cookie.domain option must be a string', false],
+    ['domain not a host name', { domain: 'bad domain;' }, 'option domain is invalid', true],
+    ['sameSite unknown', { sameSite: 'sometimes' }, 'option sameSite is invalid', true],
+    ['sameSite a number', { sameSite: 1 }, 'option sameSite is invalid', true],
+    ['sameSite "AUTO" (auto is lower case only)', { sameSite: 'AUTO' }, 'option sameSite is invalid', true],
+    ['priority unknown', { priority: 'urgent' }, 'option priority is invalid', true],
   ];
-  it.each(bad)('%o', async (cookie) => {
-    const steps: Step[] = [{ path: '/modify' }, { path: '/none' }];
-    const { reference: ref, session: ours } = await runBoth(
-      (pkg) => buildApp({ pkg, express, sessionOptions: { ...ok, cookie } }),
-      steps,
+
+  it.each(rules)('%s', (_label, cookie, message, sameAsReference) => {
+    expect(thrown(() => session({ ...ok, cookie } as any))).toEqual(invalid(message));
+    // express-session takes the option and fails later, on a request.
+    expect(thrown(() => reference({ ...ok, cookie } as any))).toBe('ok');
+    if (sameAsReference) expect(referenceCookieFailure(cookie)).toMatchObject({ type: 'TypeError', message });
+  });
+
+  it('an invalid cookie name fails at setup with the serialiser’s message', () => {
+    expect(thrown(() => session({ ...ok, name: 'a b' }))).toEqual(invalid('argument name is invalid'));
+    expect(referenceCookieFailure({}, 'a b')).toMatchObject({ type: 'TypeError', message: 'argument name is invalid' });
+  });
+
+  const accepted: unknown[] = [
+    undefined,
+    null,
+    false,
+    {},
+    { maxAge: 0 },
+    { maxAge: -1 },
+    { maxAge: 60_000 },
+    { maxAge: null },
+    { expires: new Date(Date.now() + 60_000) },
+    { expires: null },
+    { expires: false },
+    { httpOnly: false, partitioned: true },
+    { secure: true },
+    { secure: 'auto' },
+    { path: '' },
+    { path: '/app' },
+    { domain: 'example.com' },
+    { domain: '.example.com' },
+    ...[true, false, 'lax', 'Lax', 'STRICT', 'none', 'auto'].map((sameSite) => ({ sameSite })),
+    ...['low', 'Medium', 'HIGH'].map((priority) => ({ priority })),
+  ];
+  it.each(accepted)('accepts %o, as express-session and cookie@0.7.2 do', (cookie) => {
+    expect(thrown(() => session({ ...ok, cookie } as any))).toBe('ok');
+    expect(thrown(() => reference({ ...ok, cookie } as any))).toBe('ok');
+  });
+
+  it('accepts maxAge as a Date (express-session’s deprecated form)', () => {
+    const warnings = deprecationsIn(`session({ secret: 's', resave: false, saveUninitialized: false, cookie: { maxAge: new Date(Date.now() + 1000) } });`);
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe('a cookie function’s result is checked per request', () => {
+  const express = EXPRESS_VERSIONS[0][1];
+
+  function appWith(cookie: (req: any) => unknown) {
+    const app = express();
+    const errors: any[] = [];
+    app.use(session({ ...ok, cookie: cookie as never }));
+    app.get('/modify', (req: any, res: any) => {
+      req.session.views = 1;
+      res.json({ ok: true });
+    });
+    app.get('/regenerate', (req: any, res: any) => {
+      req.regenerating = true;
+      req.session.regenerate((err: any) => res.json({ err: err ? { message: err.message, code: err.code } : null }));
+    });
+    app.use((err: any, _req: any, res: any, _next: unknown) => {
+      errors.push(err);
+      res.status(500).json({ message: err.message, code: err.code ?? null });
+    });
+    return { app, errors };
+  }
+
+  const bad: Array<[string, unknown, string]> = [
+    ['not an object', 'x', 'argument options must be a object'],
+    ['undefined', undefined, 'argument options must be a object'],
+    ['maxAge a string', { maxAge: '1h' }, 'maxAge must be a number or Date'],
+    ['sameSite unknown', { sameSite: 'bogus' }, 'option sameSite is invalid'],
+    ['sameSite "auto" (honoured only in the object form)', { sameSite: 'auto' }, 'option sameSite is invalid'],
+    ['path not a string', { path: 7 }, 'cookie.path option must be a string'],
+    ['priority unknown', { priority: 'urgent' }, 'option priority is invalid'],
+  ];
+  it.each(bad)('%s reaches next(err), with or without a session cookie', async (_label, result, message) => {
+    let good = true;
+    const { app, errors } = appWith(() => (good ? {} : result));
+    const res = await request(app).get('/modify').expect(200);
+    const cookie = (res.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
+    good = false;
+    await request(app).get('/modify').timeout(2000).expect(500, { message, code: CODE });
+    await request(app).get('/modify').set('Cookie', cookie).timeout(2000).expect(500, { message, code: CODE });
+    expect(errors.map((e) => e instanceof TypeError)).toEqual([true, true]);
+  });
+
+  it('a bad result during regenerate goes to regenerate’s callback, not an uncaught exception', async () => {
+    const { app } = appWith((req) => (req.regenerating ? { maxAge: 'soon' } : {}));
+    const res = await request(app).get('/modify').expect(200);
+    const cookie = (res.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
+    await request(app)
+      .get('/regenerate')
+      .set('Cookie', cookie)
+      .timeout(2000)
+      .expect(200, { err: { message: 'maxAge must be a number or Date', code: CODE } });
+  });
+});
+
+describe('the store option is checked at setup', () => {
+  const notStores: Array<[string, () => unknown, string]> = [
+    ['an empty object', () => ({}), 'get'],
+    ['an EventEmitter without store methods', () => new EventEmitter(), 'get'],
+    ['get, set and destroy but no on', () => ({ get() {}, set() {}, destroy() {} }), 'on'],
+    ['an EventEmitter without destroy', () => Object.assign(new EventEmitter(), { get() {}, set() {} }), 'destroy'],
+    ['a number', () => 1, 'get'],
+  ];
+  it.each(notStores)('%s', (_label, make, missing) => {
+    expect(thrown(() => session({ ...ok, store: make() as never }))).toEqual(
+      invalid(`store option must be a session store with functions get, set, destroy and on: store.${missing} is not a function`),
     );
-    assertSameTranscript(ref, ours, JSON.stringify(cookie), steps);
+  });
+
+  it('express-session’s own failure for the missing on() is the tail of our message', () => {
+    expect(thrown(() => reference({ ...ok, store: { get() {}, set() {}, destroy() {} } as never }))).toMatchObject({
+      type: 'TypeError',
+      message: 'store.on is not a function',
+    });
+  });
+
+  it('a falsy store means the default MemoryStore, a minimal EventEmitter store is accepted', () => {
+    for (const store of [undefined, null, false, 0, '']) expect(thrown(() => session({ ...ok, store: store as never }))).toBe('ok');
+    const minimal = Object.assign(new EventEmitter(), { get() {}, set() {}, destroy() {} });
+    expect(thrown(() => session({ ...ok, store: minimal as never }))).toBe('ok');
+  });
+});
+
+describe('every setup TypeError carries code ERR_SESSION_INVALID_OPTION', () => {
+  it.each([
+    [{ genid: 'x' }, 'genid option must be a function'],
+    [{ unset: 'x' }, 'unset option must be "destroy" or "keep"'],
+    [{ secret: [] }, 'secret option array must contain one or more strings'],
+    [{ storeTimeout: -1 }, 'storeTimeout option must be a number of milliseconds from 0 (off) to 2147483647'],
+  ])('%o', (extra, message) => {
+    expect(thrown(() => session({ ...ok, ...extra } as any))).toEqual(invalid(message));
+  });
+
+  it.each([
+    ['x', 'MemoryStore options must be an object'],
+    [{ maxBytes: 1 }, 'options.maxBytes must be an integer from 1048576 (1 MiB) to 3221225472 (3 GiB)'],
+    [{ maxEntries: 0 }, 'options.maxEntries must be a positive integer below 2^32, or Infinity'],
+    [{ ttl: -1 }, 'options.ttl must be a positive number of milliseconds, or Infinity'],
+    [{ sweepInterval: -1 }, 'options.sweepInterval must be a number of milliseconds >= 0'],
+  ])('MemoryStore %o', (options, message) => {
+    expect(thrown(() => new session.MemoryStore(options as any))).toEqual(invalid(message));
+  });
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-session-options-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  it.each([
+    [null, 'options must be an object with a path'],
+    [{}, 'options.path must be a non-empty string'],
+    [{ path: dir, ttl: 0 }, 'options.ttl must be a positive finite number of milliseconds'],
+    [{ path: dir, sweepInterval: -1 }, 'options.sweepInterval must be 0 or a positive finite number of milliseconds'],
+    [{ path: dir, sweepBatchSize: 0 }, 'options.sweepBatchSize must be a positive integer'],
+    [{ path: dir, durability: 'eventually' }, 'options.durability must be "background", "commit", "flush" or "none"'],
+    [{ path: dir, mapSize: 1.5 }, 'options.mapSize must be a positive integer number of bytes'],
+  ])('LmdbStore %o', (options, message) => {
+    expect(thrown(() => new session.LmdbStore(options as any))).toEqual(invalid(message));
   });
 });

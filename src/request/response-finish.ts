@@ -183,7 +183,13 @@ class ResponseSession {
     if (header !== null) appendSetCookie(this.res, header);
   }
 
-  /** The app ended the response: write to the store if the rules want it, then send the held chunk. */
+  /**
+   * The app ended the response: write to the store if the rules want it, then send the held chunk.
+   * Whether the side door may be used is asked again here rather than taken
+   * from the request's start: express-session calls whatever `store.set`
+   * (touch, destroy) is at the moment it writes, so a wrapper the app
+   * installs during the request sees this request's write as it would there.
+   */
   end(args: EndArgs): ServerResponse {
     const res = this.res;
     if (this.phase === HELD) return endWhileHeld(res, args);
@@ -203,7 +209,8 @@ class ResponseSession {
     const ctx = this.ctx;
     const req = this.req;
     const res = this.res;
-    const fast = ctx.fast;
+    // Decided at the write, as express-session calls whatever store methods exist at that moment.
+    const fast = ctx.fastPath?.current();
     // Our own store, nothing sent yet: a write it refuses fails the request before any byte goes out.
     const loud = fast !== undefined && !res.headersSent;
 

@@ -49,7 +49,13 @@ Store.prototype.regenerate = function regenerate(this: Store, req: SessionReques
       fn(storeNotAttached());
       return;
     }
-    this.generate(req);
+    try {
+      this.generate(req);
+    } catch (genErr) {
+      // A `cookie` function's bad result (or a throwing genid): the caller's error, not an uncaught one in a store callback.
+      fn(genErr);
+      return;
+    }
     fn(err);
   });
 };

@@ -67,3 +67,39 @@ export function fastAccessOf(store: unknown): FastStoreAccess | undefined {
   }
   return undefined;
 }
+
+/** The four callback methods whose work the side door does. */
+export interface FastStoreMethods {
+  readonly get: unknown;
+  readonly set: unknown;
+  readonly touch: unknown;
+  readonly destroy: unknown;
+}
+
+/**
+ * Where a store class keeps the methods it defined, as they were when the
+ * class was created. A registry symbol, like FAST_STORE, so a store made by
+ * the ESM copy of the package is recognised by the CommonJS middleware.
+ */
+export const FAST_STORE_METHODS: unique symbol = Symbol.for('wasm-session.fast-store-methods');
+
+/**
+ * Records a fast store class's own get/set/touch/destroy on its prototype,
+ * right after the class is defined: later patches of the prototype (a test
+ * spy, an APM agent) or of the instance, and subclass overrides, then differ
+ * from the record, and the middleware drives that store through its
+ * callbacks so the patched code sees every call.
+ */
+export function recordFastStoreMethods(prototype: FastStoreMethods): void {
+  const methods: FastStoreMethods = Object.freeze({
+    get: prototype.get,
+    set: prototype.set,
+    touch: prototype.touch,
+    destroy: prototype.destroy,
+  });
+  Object.defineProperty(prototype, FAST_STORE_METHODS, { value: methods });
+}
+
+export function fastStoreMethodsOf(store: object): FastStoreMethods | undefined {
+  return (store as { [FAST_STORE_METHODS]?: FastStoreMethods })[FAST_STORE_METHODS];
+}

@@ -3,7 +3,7 @@ import { noop } from '../../noop';
 import { Store } from '../../session/store';
 import type { StoreCallback, StoredSession } from '../../types';
 import { cookieExpiry } from '../cookie-expiry';
-import { FAST_STORE, type FastStoreAccess } from '../fast-store';
+import { FAST_STORE, recordFastStoreMethods, type FastStoreAccess } from '../fast-store';
 import { answer, type PerUserSessions } from '../per-user';
 import { explicitSaveBase } from '../save-base';
 import { announceCorrupt, checkSessionText, isCorruptEntry, parseStoredSession, stringifySession } from '../stored-json';
@@ -296,6 +296,9 @@ export class LmdbStore extends Store implements PerUserSessions {
     process.nextTick(callback, null, out);
   }
 }
+
+// Before anyone can patch them: the side door is used only while these are the methods a store has.
+recordFastStoreMethods(LmdbStore.prototype);
 
 /** When a commit counts as acknowledged: 'flush' also waits for lmdb's flush to disk. */
 function acknowledgement(env: LmdbEnvironment, durability: ResolvedLmdbStoreOptions['durability']) {

@@ -1,3 +1,4 @@
+import { invalidOption } from '../../errors';
 import { checkUserKey } from '../user-field';
 
 /**
@@ -79,34 +80,34 @@ function isPositiveFinite(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }
 
-/** Validates once, at construction, throwing `TypeError('options.<name> must be …')`. */
+/** Validates once, at construction, throwing `TypeError('options.<name> must be …')` with code ERR_SESSION_INVALID_OPTION. */
 export function resolveLmdbStoreOptions(options: LmdbStoreOptions | undefined): ResolvedLmdbStoreOptions {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError('options must be an object with a path');
+    throw invalidOption('options must be an object with a path');
   }
   const { path } = options;
   if (typeof path !== 'string' || path.length === 0) {
-    throw new TypeError('options.path must be a non-empty string');
+    throw invalidOption('options.path must be a non-empty string');
   }
   const ttl = options.ttl ?? DEFAULTS.ttl;
   if (!isPositiveFinite(ttl)) {
-    throw new TypeError('options.ttl must be a positive finite number of milliseconds');
+    throw invalidOption('options.ttl must be a positive finite number of milliseconds');
   }
   const sweepInterval = options.sweepInterval ?? DEFAULTS.sweepInterval;
   if (sweepInterval !== 0 && !isPositiveFinite(sweepInterval)) {
-    throw new TypeError('options.sweepInterval must be 0 or a positive finite number of milliseconds');
+    throw invalidOption('options.sweepInterval must be 0 or a positive finite number of milliseconds');
   }
   const sweepBatchSize = options.sweepBatchSize ?? DEFAULTS.sweepBatchSize;
   if (!Number.isInteger(sweepBatchSize) || sweepBatchSize < 1) {
-    throw new TypeError('options.sweepBatchSize must be a positive integer');
+    throw invalidOption('options.sweepBatchSize must be a positive integer');
   }
   const durability = options.durability ?? DEFAULTS.durability;
   if (!DURABILITIES.includes(durability)) {
-    throw new TypeError('options.durability must be "background", "commit", "flush" or "none"');
+    throw invalidOption('options.durability must be "background", "commit", "flush" or "none"');
   }
   const mapSize = options.mapSize ?? DEFAULTS.mapSize;
   if (mapSize !== undefined && !(Number.isInteger(mapSize) && mapSize > 0)) {
-    throw new TypeError('options.mapSize must be a positive integer number of bytes');
+    throw invalidOption('options.mapSize must be a positive integer number of bytes');
   }
   const { userKey } = options;
   checkUserKey(userKey);

@@ -1,3 +1,4 @@
+import { invalidOption } from '../../errors';
 import { checkUserKey } from '../user-field';
 
 /** What users may pass to `new MemoryStore(options)`; every field is optional. */
@@ -55,22 +56,22 @@ function isPositiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0;
 }
 
-/** Validates once at construction; a bad option is a TypeError naming it. */
+/** Validates once at construction; a bad option is a TypeError naming it, with code ERR_SESSION_INVALID_OPTION. */
 export function resolveMemoryStoreOptions(options: MemoryStoreOptions | undefined): ResolvedMemoryStoreOptions {
   if (options === undefined || options === null) return { ...MEMORY_STORE_DEFAULTS };
-  if (typeof options !== 'object') throw new TypeError('MemoryStore options must be an object');
+  if (typeof options !== 'object') throw invalidOption('MemoryStore options must be an object');
   const { maxBytes, maxEntries, ttl, sweepInterval, userKey } = options;
   if (maxBytes !== undefined && !(isPositiveInteger(maxBytes) && maxBytes >= MIN_MAX_BYTES && maxBytes <= MAX_MAX_BYTES)) {
-    throw new TypeError(`options.maxBytes must be an integer from ${MIN_MAX_BYTES} (1 MiB) to ${MAX_MAX_BYTES} (3 GiB)`);
+    throw invalidOption(`options.maxBytes must be an integer from ${MIN_MAX_BYTES} (1 MiB) to ${MAX_MAX_BYTES} (3 GiB)`);
   }
   if (maxEntries !== undefined && maxEntries !== Infinity && !(isPositiveInteger(maxEntries) && maxEntries < 2 ** 32)) {
-    throw new TypeError('options.maxEntries must be a positive integer below 2^32, or Infinity');
+    throw invalidOption('options.maxEntries must be a positive integer below 2^32, or Infinity');
   }
   if (ttl !== undefined && ttl !== Infinity && !(typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0)) {
-    throw new TypeError('options.ttl must be a positive number of milliseconds, or Infinity');
+    throw invalidOption('options.ttl must be a positive number of milliseconds, or Infinity');
   }
   if (sweepInterval !== undefined && !(typeof sweepInterval === 'number' && Number.isFinite(sweepInterval) && sweepInterval >= 0)) {
-    throw new TypeError('options.sweepInterval must be a number of milliseconds >= 0');
+    throw invalidOption('options.sweepInterval must be a number of milliseconds >= 0');
   }
   checkUserKey(userKey);
   return {
