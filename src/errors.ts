@@ -33,7 +33,9 @@ export type SessionErrorCode =
   /** LmdbStore could not open its LMDB environment (path not writable, not an LMDB directory, …). */
   | 'ERR_SESSION_STORE_OPEN'
   /** An LmdbStore commit failed (disk full, I/O error, map full): the writes of that commit are not stored. */
-  | 'ERR_SESSION_STORE_WRITE';
+  | 'ERR_SESSION_STORE_WRITE'
+  /** A bad argument to one of req.session's methods, such as regenerate's options (a TypeError, thrown at the call). */
+  | 'ERR_SESSION_INVALID_ARGUMENT';
 
 /** What every factory here returns: an Error (or TypeError) with a stable code. */
 export interface SessionError extends Error {
@@ -104,6 +106,11 @@ export function corruptSession(sid: string, cause: unknown): Error & { code: Ses
  */
 export function storeTimedOut(operation: string, timeoutMs: number): Error & { code: SessionErrorCode } {
   return withCode(new Error(`session store did not answer ${operation} within ${timeoutMs} ms`), 'ERR_SESSION_STORE_TIMEOUT');
+}
+
+/** A bad argument to one of req.session's methods (regenerate's options); thrown synchronously, in the promise form too. */
+export function invalidArgument(message: string): TypeError & { code: SessionErrorCode } {
+  return withCode(new TypeError(message), 'ERR_SESSION_INVALID_ARGUMENT');
 }
 
 // ---- the stores' errors ----

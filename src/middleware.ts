@@ -12,6 +12,7 @@ import { Session } from './session/session';
 import { createSessionIdCodec, type SessionIdCodec } from './cookie-codec/codec';
 import type { SecretKey } from './cookie-codec/secret';
 import { readSessionId } from './request/read-session-id';
+import { hasOutlived, stampCreation } from './session/lifetime';
 import { sessionInflaterFor, type SessionInflater, type Store } from './session/store';
 import { StoreCall } from './request/store-call';
 import { fastAccessOf, type FastStoreAccess } from './stores/fast-store';
@@ -225,6 +226,7 @@ function generateSession(ctx: SessionContext, req: SessionRequest): void {
   const sess = new Session(req);
   req.session = sess;
   sess.cookie = new Cookie(resolveCookieOptions(ctx, req));
+  if (ctx.maxLifetime > 0) stampCreation(sess.cookie, Date.now());
   // As express-session does, 'auto' is honoured only when the option is an object, not a function.
   const staticOptions = ctx.cookie as CookieOptions;
   if (staticOptions.secure === 'auto' || staticOptions.sameSite === 'auto') {
@@ -260,6 +262,11 @@ function adoptLoaded(
   stored: StoredSession | undefined,
   storedJSON: string | undefined,
 ): void {
+  if (stored && ctx.maxLifetime > 0 && hasOutlived(stored, ctx.maxLifetime, Date.now())) {
+    debug('session outlived maxLifetime');
+    destroyOutlived(ctx.store, req.sessionID);
+    stored = undefined;
+  }
   if (!stored) {
     debug('no session found');
     startNewSession(ctx, req, tracker);
@@ -268,4 +275,21 @@ function adoptLoaded(
   debug('session found');
   ctx.inflate(req, stored);
   tracker.loaded(req.sessionID, req.session as Session, stored, storedJSON, !ctx.resave);
+}
+
+/**
+ * Removes a session that outlived maxLifetime, without holding the request:
+ * the request already has a new session, and this middleware never accepts
+ * the old entry again, so a failed destroy (logged) only leaves an entry for
+ * the store's own expiry to remove.
+ */
+function destroyOutlived(store: Store, sid: string): void {
+  const report = (err?: unknown) => {
+    if (err) debug('destroying the outlived session failed: %s', (err as Error)?.message ?? err);
+  };
+  try {
+    store.destroy(sid, report);
+  } catch (err) {
+    report(err);
+  }
 }

@@ -1,3 +1,4 @@
+import type { Cookie } from '../session/cookie';
 import type { Session } from '../session/session';
 
 /**
@@ -80,6 +81,8 @@ export class ChangeTracker {
   tracked: Session | undefined = undefined;
   /** The storeTimeout option, so that req.session's own store calls are bounded as the middleware's are. */
   storeTimeout = 0;
+  /** The cookie of a session req.session.destroy() removed in this request (clearCookieOnDestroy expires it). */
+  destroyedCookie: Cookie | undefined = undefined;
   private frozenSession: Session | undefined = undefined;
   private frozenJSON = '';
   private frozenData = '';

@@ -123,6 +123,7 @@ class ResponseSession {
     const sess = this.req.session;
     if (!sess) {
       debug('no session');
+      if (this.ctx.clearCookieOnDestroy) this.clearCookieIfDestroyed();
       return;
     }
     let setCookie: boolean;
@@ -141,6 +142,27 @@ class ResponseSession {
     this.touchOnce(sess);
     try {
       const header = serializeSetCookie(this.ctx.name, this.codec.sign(this.req.sessionID), sess.cookie.data);
+      debug('set-cookie %s', header);
+      appendSetCookie(this.res, header);
+    } catch (err) {
+      setImmediate(this.next, err);
+    }
+  }
+
+  /**
+   * clearCookieOnDestroy: the session was destroyed, so the browser is told
+   * to drop its cookie (same name, path, domain and flags, Expires in 1970),
+   * rather than keep sending an ID the store no longer knows.
+   */
+  private clearCookieIfDestroyed(): void {
+    const cookie = this.tracker.destroyedCookie ?? (this.shouldDestroy() ? this.tracker.tracked?.cookie : undefined);
+    if (cookie === undefined) return;
+    if (cookie.secure && !isSecure(this.req, this.ctx.proxy)) {
+      debug('not secured');
+      return;
+    }
+    try {
+      const header = serializeSetCookie(this.ctx.name, '', { ...cookie.data, expires: EXPIRED });
       debug('set-cookie %s', header);
       appendSetCookie(this.res, header);
     } catch (err) {
@@ -269,6 +291,9 @@ class ResponseSession {
     return this.originalEnd.apply(res, this.endArgs!);
   }
 }
+
+/** The epoch: an Expires in the past, which makes a browser delete the cookie. */
+const EXPIRED = new Date(0);
 
 function expiryOf(sess: Session): number {
   const expires = sess.cookie?.expires;
