@@ -162,7 +162,7 @@ function regenerateKeeping(sess: Session, kept: Kept | undefined, fn: Callback):
   req.sessionStore.regenerate(req, bounded(req, 'destroy', (err) => {
     // Whatever the store's regenerate did, the new session is the one now on req (also after a failed destroy).
     const fresh = req.session;
-    if (fresh instanceof Session && fresh !== sess) {
+    if (typeof fresh === 'object' && fresh !== null && fresh !== sess) {
       for (const [key, value] of kept) if (!(key in fresh)) fresh[key] = value;
     }
     fn(err);
