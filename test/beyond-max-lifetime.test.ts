@@ -211,3 +211,19 @@ describe('without maxLifetime nothing is added', () => {
     expect(res.body).toEqual({ id: 'ancient-sid', views: 4 });
   });
 });
+
+describe('maxLifetime and a stored session without a cookie', () => {
+  it('fails the request exactly as without the option', async () => {
+    const [, express] = EXPRESS_VERSIONS[0];
+    const outcomes: string[] = [];
+    for (const options of [{}, { maxLifetime: HOUR }]) {
+      const store = createRecordingStore(session);
+      store.data.set('no-cookie', JSON.stringify({ views: 1 }));
+      const a = app(express, session, store, options);
+      a.use((err: any, _req: any, res: any, _next: any) => res.status(500).json({ error: String(err?.message) }));
+      outcomes.push(JSON.stringify((await get(a, '/peek', cookieFor('no-cookie'))).body));
+    }
+    expect(outcomes[1]).toBe(outcomes[0]);
+    expect(outcomes[0]).toContain('error');
+  });
+});

@@ -27,6 +27,8 @@ export function stampCreation(cookie: { createdAt?: number }, now: number): void
  * and the stamp is stored with its next save or touch.
  */
 export function hasOutlived(stored: StoredSession, maxLifetime: number, now: number): boolean {
+  // A session without a cookie object is not ours to judge: loading it reports it as it would without the option.
+  if (typeof stored.cookie !== 'object' || stored.cookie === null) return false;
   const created = stored.cookie.createdAt;
   if (typeof created !== 'number' || !Number.isFinite(created)) {
     stampCreation(stored.cookie, now);
