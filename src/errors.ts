@@ -37,7 +37,9 @@ export type SessionErrorCode =
   /** `store.idsOf()` or `store.destroyAllOf()` on a MemoryStore or LmdbStore constructed without the `userKey` option. */
   | 'ERR_SESSION_NO_USER_KEY'
   /** The cookie kernel's Wasm memory could not grow for another codec (cookie name and secrets) record. */
-  | 'ERR_SESSION_KERNEL_MEMORY';
+  | 'ERR_SESSION_KERNEL_MEMORY'
+  /** A bad argument to one of req.session's methods, such as regenerate's options (a TypeError, thrown at the call). */
+  | 'ERR_SESSION_INVALID_ARGUMENT';
 
 /** What every factory here returns: an Error (or TypeError) with a stable code. */
 export interface SessionError extends Error {
@@ -108,6 +110,11 @@ export function corruptSession(sid: string, cause: unknown): Error & { code: Ses
  */
 export function storeTimedOut(operation: string, timeoutMs: number): Error & { code: SessionErrorCode } {
   return withCode(new Error(`session store did not answer ${operation} within ${timeoutMs} ms`), 'ERR_SESSION_STORE_TIMEOUT');
+}
+
+/** A bad argument to one of req.session's methods (regenerate's options); thrown synchronously, in the promise form too. */
+export function invalidArgument(message: string): TypeError & { code: SessionErrorCode } {
+  return withCode(new TypeError(message), 'ERR_SESSION_INVALID_ARGUMENT');
 }
 
 // ---- the stores' errors ----

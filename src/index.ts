@@ -1,7 +1,7 @@
 import { Cookie as CookieClass, type CookieOptions as CookieOptionsType } from './session/cookie';
 import { createSessionMiddleware, type SessionMiddleware } from './middleware';
 import type { SessionOptions as SessionOptionsType } from './options';
-import { Session as SessionClass, type SessionRequest } from './session/session';
+import { Session as SessionClass, type RegenerateOptions as RegenerateOptionsType, type SessionRequest } from './session/session';
 import { Store as StoreBase, type Store as StoreInstance, type StoreConstructor } from './session/store';
 import { MemoryStore as MemoryStoreClass } from './stores/memory/memory-store';
 import { LmdbStore as LmdbStoreClass, type LmdbStoreOptions as LmdbStoreOptionsType } from './stores/lmdb/lmdb-store';
@@ -38,6 +38,8 @@ declare namespace session {
   type Store = StoreInstance;
   type Cookie = CookieClass;
   type Session = SessionClass;
+  /** `req.session.regenerate({ keep })`: which data the new session takes over. */
+  type RegenerateOptions = RegenerateOptionsType;
   type MemoryStore = MemoryStoreClass;
   type LmdbStore = LmdbStoreClass;
   type LmdbStoreOptions = LmdbStoreOptionsType;

@@ -9,11 +9,12 @@ import { corruptStoredEntry, secretRequired } from './errors';
 import { isSecure } from './request/is-secure';
 import { checkCookieOptions, resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
 import { finishResponse } from './request/response-finish';
-import { Session, sessionInflaterFor, type SessionRequest } from './session/session';
+import { Session, sessionInflaterFor, type SessionRequest, type Store } from './session/session';
 import { createSessionIdCodec, type SessionIdCodec } from './cookie-codec/codec';
 import type { SecretKey } from './cookie-codec/secret';
 import { SetCookieSerializer } from './cookie-codec/set-cookie';
 import { readSessionId } from './request/read-session-id';
+import { hasOutlived, stampCreation } from './session/lifetime';
 import { StoreCall } from './request/store-call';
 import { FastPath } from './request/fast-path';
 import type { NextFunction, SessionContext } from './context';
@@ -217,6 +218,7 @@ function generateSession(ctx: SessionContext, req: SessionRequest): void {
     throw err;
   }
   sess.cookie = new Cookie(cookieOptions);
+  if (ctx.maxLifetime > 0) stampCreation(sess.cookie, Date.now());
   // As express-session does, 'auto' is honoured only when the option is an object, not a function.
   const staticOptions = ctx.cookie as CookieOptions;
   if (staticOptions.secure === 'auto' || staticOptions.sameSite === 'auto') {
@@ -239,6 +241,11 @@ function adoptLoaded(
   stored: StoredSession | undefined,
   storedJSON: string | undefined,
 ): void {
+  if (stored && ctx.maxLifetime > 0 && hasOutlived(stored, ctx.maxLifetime, Date.now())) {
+    debug('session outlived maxLifetime');
+    destroyOutlived(ctx.store, req.sessionID);
+    stored = undefined;
+  }
   if (!stored) {
     debug('no session found');
     startNewSession(ctx, req, tracker);
@@ -253,5 +260,22 @@ function adoptLoaded(
     // The request fails with no session, so the end of the response does not trip over it again.
     delete req.session;
     throw corruptStoredEntry(req.sessionID, `value cannot be serialised (${(err as Error)?.message})`, err);
+  }
+}
+
+/**
+ * Removes a session that outlived maxLifetime, without holding the request:
+ * the request already has a new session, and this middleware never accepts
+ * the old entry again, so a failed destroy (logged) only leaves an entry for
+ * the store's own expiry to remove.
+ */
+function destroyOutlived(store: Store, sid: string): void {
+  const report = (err?: unknown) => {
+    if (err) debug('destroying the outlived session failed: %s', (err as Error)?.message ?? err);
+  };
+  try {
+    store.destroy(sid, report);
+  } catch (err) {
+    report(err);
   }
 }

@@ -30,6 +30,20 @@ export interface SessionOptions {
    * default, as in express-session.
    */
   storeTimeout?: number;
+  /**
+   * Not in express-session: the absolute lifetime of a session in
+   * milliseconds, counted from its creation however active it is. An older
+   * session is treated as not found (a new one starts and the old one is
+   * destroyed in the store). The creation time is stored as
+   * `cookie.createdAt`. Off (0) by default.
+   */
+  maxLifetime?: number;
+  /**
+   * Not in express-session: when the request's session was destroyed
+   * (req.session.destroy(), or unset: 'destroy'), the response expires the
+   * session cookie. Off by default.
+   */
+  clearCookieOnDestroy?: boolean;
 }
 
 /** The options after validation, every field filled. */
@@ -53,6 +67,9 @@ export interface ResolvedOptions {
   unsetDestroy: boolean;
   /** 0 when off. */
   storeTimeout: number;
+  /** Milliseconds; 0 when off. */
+  maxLifetime: number;
+  clearCookieOnDestroy: boolean;
   /** Which of express-session's setup deprecations apply (the middleware prints them). */
   deprecated: { resave: boolean; saveUninitialized: boolean; secret: boolean };
 }
@@ -84,6 +101,16 @@ export function resolveOptions(options?: SessionOptions | null): ResolvedOptions
     throw invalidOption('storeTimeout option must be a number of milliseconds from 0 (off) to 2147483647');
   }
 
+  const maxLifetime = opts.maxLifetime ?? 0;
+  if (typeof maxLifetime !== 'number' || !(maxLifetime >= 0) || !Number.isFinite(maxLifetime)) {
+    throw invalidOption('maxLifetime option must be a finite number of milliseconds, 0 (off) or more');
+  }
+
+  const clearCookieOnDestroy = opts.clearCookieOnDestroy ?? false;
+  if (typeof clearCookieOnDestroy !== 'boolean') {
+    throw invalidOption('clearCookieOnDestroy option must be a boolean');
+  }
+
   const secret = opts.secret;
   if (Array.isArray(secret) && secret.length === 0) {
     throw invalidOption('secret option array must contain one or more strings');
@@ -112,6 +139,8 @@ export function resolveOptions(options?: SessionOptions | null): ResolvedOptions
     store: (store as Store | undefined) || new MemoryStore(),
     unsetDestroy: unset === 'destroy',
     storeTimeout,
+    maxLifetime,
+    clearCookieOnDestroy,
     deprecated: {
       resave: opts.resave === undefined,
       saveUninitialized: opts.saveUninitialized === undefined,

@@ -1,3 +1,4 @@
+import type { Cookie } from '../session/cookie';
 import type { Session } from '../session/session';
 import type { TrackerLink } from './tracker-link';
 
@@ -79,6 +80,8 @@ export class ChangeTracker implements TrackerLink {
   private storeBase: string | undefined = undefined;
   /** The base of the explicit save() in progress, taken by the store's set(). */
   private saveBase: string | undefined = undefined;
+  /** The cookie of a session req.session.destroy() removed in this request (clearCookieOnDestroy expires it). */
+  destroyedCookie: Cookie | undefined = undefined;
   private frozenSession: Session | undefined = undefined;
   private frozenJSON = '';
   private frozenData = '';

@@ -181,6 +181,7 @@ class ResponseSession {
       }
     }
     if (header !== null) appendSetCookie(this.res, header);
+    else if (this.ctx.clearCookieOnDestroy && !this.req.session) this.clearCookieIfDestroyed();
   }
 
   /**
@@ -202,6 +203,27 @@ class ResponseSession {
       // Whatever throws in this work (a stored cookie that cannot be touched, …), exactly one response still goes out.
       this.failAtEnd(err);
       return res;
+    }
+  }
+
+  /**
+   * clearCookieOnDestroy: the session was destroyed, so the browser is told
+   * to drop its cookie (same name, path, domain and flags, Expires in 1970),
+   * rather than keep sending an ID the store no longer knows.
+   */
+  private clearCookieIfDestroyed(): void {
+    const cookie = this.tracker.destroyedCookie ?? (this.shouldDestroy() ? this.tracker.tracked?.cookie : undefined);
+    if (cookie === undefined) return;
+    if (cookie.secure && !isSecure(this.req, this.ctx.proxy)) {
+      debug('not secured');
+      return;
+    }
+    try {
+      const header = this.ctx.setCookie.serialize(this.ctx.name, '', { ...cookie.data, expires: EXPIRED });
+      debug('set-cookie %s', header);
+      appendSetCookie(this.res, header);
+    } catch (err) {
+      setImmediate(this.next, err);
     }
   }
 
@@ -397,6 +419,9 @@ class ResponseSession {
     }
   }
 }
+
+/** The epoch: an Expires in the past, which makes a browser delete the cookie. */
+const EXPIRED = new Date(0);
 
 function stripBodyHeaders(res: ServerResponse): void {
   for (const name of BODY_HEADERS) res.removeHeader(name);

@@ -1,3 +1,5 @@
+import type { Cookie } from '../session/cookie';
+
 /**
  * Where the middleware leaves a request's tracker, so that Session#save and
  * Session#reload can report to it without wrapping methods on every session.
@@ -16,6 +18,8 @@ export interface TrackerLink {
   saved(sess: object): void;
   /** The merge base for an explicit save of `sess` reaching our store's set() (stores/save-base.ts), or undefined. */
   takeSaveBase(sess: object): string | undefined;
+  /** The cookie of a session req.session.destroy() removed in this request (clearCookieOnDestroy expires it). */
+  destroyedCookie: Cookie | undefined;
 }
 
 export interface TrackedRequest {

@@ -33,4 +33,6 @@ export interface CookieData {
   domain: string | undefined;
   path: string | undefined;
   sameSite: SameSiteOption | undefined;
+  /** Stored only (never in Set-Cookie): the session's creation time, when the maxLifetime option is on. */
+  createdAt?: number;
 }

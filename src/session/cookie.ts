@@ -21,6 +21,8 @@ export class Cookie {
   declare partitioned: boolean | undefined;
   declare priority: PriorityOption | undefined;
   declare originalMaxAge: number | null | undefined;
+  /** Epoch ms the session was created, set only under the maxLifetime option (session/lifetime.ts). */
+  declare createdAt: number | undefined;
   private declare _expires: Date | null | false | undefined;
 
   constructor(options?: CookieOptions) {
@@ -89,7 +91,10 @@ export class Cookie {
   }
 
   toJSON(): CookieData {
-    return this.data;
+    const data = this.data;
+    // The maxLifetime stamp is stored with the session; `data` (what Set-Cookie is made from) leaves it out.
+    if (typeof this.createdAt === 'number') data.createdAt = this.createdAt;
+    return data;
   }
 }
 

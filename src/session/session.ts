@@ -4,7 +4,7 @@ import { Cookie } from './cookie';
 import { isBaseStoreMethod } from './method-owner';
 import { REQUEST_TRACKER, type TrackedRequest } from '../request/tracker-link';
 import { debug } from '../debug';
-import { sessionNotFound } from '../errors';
+import { invalidArgument, sessionNotFound } from '../errors';
 import { noop } from '../noop';
 import { StoreCall, type StoreOperation } from '../request/store-call';
 import type { SessionData, StoreCallback, StoredSession } from '../types';
@@ -56,19 +56,29 @@ export class Session {
   /**
    * Writes the session to the store now. For the session the middleware
    * loaded or generated, the save is remembered, so the end of the response
-   * does not save the same data again.
+   * does not save the same data again. Without a callback it returns a
+   * promise of the store's answer instead of the session.
    */
-  save(fn?: Callback): this {
+  save(fn: Callback): this;
+  save(): Promise<void>;
+  save(fn?: Callback): this | Promise<void>;
+  save(fn?: Callback | null): this | Promise<void> {
+    if (fn == null) return promiseOf((done) => this.save(done));
     const tracker = (this.req as TrackedRequest)[REQUEST_TRACKER];
     if (tracker !== undefined) {
       debug('saving %s', this.id);
       tracker.saved(this);
     }
-    this.req.sessionStore.set(this.id, this, bounded(this.req, 'set', fn ?? noop));
+    this.req.sessionStore.set(this.id, this, bounded(this.req, 'set', fn));
     return this;
   }
 
-  reload(fn: Callback): this {
+  /** Replaces `req.session` with the stored copy of this session; without a callback, returns a promise. */
+  reload(fn: Callback): this;
+  reload(): Promise<void>;
+  reload(fn?: Callback): this | Promise<void>;
+  reload(fn?: Callback | null): this | Promise<void> {
+    if (fn == null) return promiseOf((done) => this.reload(done));
     const req = this.req;
     if ((req as TrackedRequest)[REQUEST_TRACKER] !== undefined) debug('reloading %s', this.id);
     const store = req.sessionStore;
@@ -85,14 +95,41 @@ export class Session {
     return this;
   }
 
-  destroy(fn?: Callback): this {
+  /**
+   * Removes `req.session` and the stored session. Without a callback the
+   * store is called exactly as before (one destroy of this ID) and a promise
+   * of its answer is returned.
+   */
+  destroy(fn: Callback): this;
+  destroy(): Promise<void>;
+  destroy(fn?: Callback): this | Promise<void>;
+  destroy(fn?: Callback | null): this | Promise<void> {
+    if (fn == null) return promiseOf((done) => this.destroy(done));
+    const tracker = (this.req as TrackedRequest)[REQUEST_TRACKER];
+    // For clearCookieOnDestroy: the response then expires the cookie this session was sent with.
+    if (tracker !== undefined) tracker.destroyedCookie = this.cookie;
     delete (this.req as { session?: Session }).session;
-    this.req.sessionStore.destroy(this.id, fn && bounded(this.req, 'destroy', fn));
+    this.req.sessionStore.destroy(this.id, bounded(this.req, 'destroy', fn));
     return this;
   }
 
-  regenerate(fn: Callback): this {
-    this.req.sessionStore.regenerate(this.req, bounded(this.req, 'destroy', fn));
+  /**
+   * Gives the request a new ID and session, destroying this one in the
+   * store. `{ keep: true }` carries all of this session's data over to the
+   * new one, `{ keep: ['cart'] }` the named keys; the new session always has
+   * a fresh cookie. Without a callback, returns a promise.
+   */
+  regenerate(fn: Callback): this;
+  regenerate(options: RegenerateOptions, fn: Callback): this;
+  regenerate(options?: RegenerateOptions): Promise<void>;
+  regenerate(optionsOrFn?: RegenerateOptions | Callback, fn?: Callback): this | Promise<void>;
+  regenerate(optionsOrFn?: RegenerateOptions | Callback | null, maybeFn?: Callback | null): this | Promise<void> {
+    const fn = typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn;
+    const options = typeof optionsOrFn === 'function' ? undefined : optionsOrFn;
+    // Checked before any store call, and thrown even in the promise form: a promise nobody awaits would hide it.
+    const kept = dataToKeep(this, options);
+    if (fn == null) return promiseOf((done) => regenerateKeeping(this, kept, done));
+    regenerateKeeping(this, kept, fn);
     return this;
   }
 }
@@ -176,4 +213,64 @@ export function sessionInflaterFor(store: Store): SessionInflater {
   const createSession = store.createSession;
   if (typeof createSession !== 'function' || isBaseStoreMethod(store, 'createSession')) return inflateSession;
   return (req, sess) => createSession.call(store, req, sess);
+}
+
+/** regenerate's optional first argument. */
+export interface RegenerateOptions {
+  /** `true`: keep all data; an array: keep the keys named; `false` or absent: keep nothing (plain regenerate). */
+  keep?: boolean | readonly string[];
+}
+
+/**
+ * A store call that answers through a callback, as a promise. The promise is
+ * marked handled at once, so a fire-and-forget call whose store fails never
+ * becomes an unhandled rejection (which would end a Node process); code that
+ * awaits it still gets the store's error.
+ */
+function promiseOf(start: (done: Callback) => void): Promise<void> {
+  const promise = new Promise<void>((resolve, reject) => start((err) => (err ? reject(err) : resolve())));
+  promise.catch(noop);
+  return promise;
+}
+
+/** Key–value pairs to carry over (a list, so that no key name can reach an object's prototype). */
+type Kept = Array<[key: string, value: unknown]>;
+
+function regenerateKeeping(sess: Session, kept: Kept | undefined, fn: Callback): void {
+  const req = sess.req;
+  if (kept === undefined) {
+    req.sessionStore.regenerate(req, bounded(req, 'destroy', fn));
+    return;
+  }
+  req.sessionStore.regenerate(req, bounded(req, 'destroy', (err) => {
+    // Whatever the store's regenerate did, the new session is the one now on req (also after a failed destroy).
+    const fresh = req.session;
+    if (typeof fresh === 'object' && fresh !== null && fresh !== sess) {
+      for (const [key, value] of kept) if (!(key in fresh)) fresh[key] = value;
+    }
+    fn(err);
+  }));
+}
+
+/** The data regenerate's options ask to carry over (values as they are, not copies), or undefined for none. */
+function dataToKeep(sess: Session, options: RegenerateOptions | null | undefined): Kept | undefined {
+  if (options == null) return undefined;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArgument('regenerate options must be an object such as { keep: true } or { keep: [\'cart\'] }');
+  }
+  for (const name of Object.keys(options)) {
+    if (name !== 'keep') throw invalidArgument(`regenerate options has no "${name}"; the only one is "keep"`);
+  }
+  const keep = options.keep;
+  if (keep === undefined || keep === false) return undefined;
+  if (keep === true) return Object.keys(sess).filter((key) => key !== 'cookie').map((key) => [key, sess[key]]);
+  if (!Array.isArray(keep) || !keep.every((key) => typeof key === 'string')) {
+    throw invalidArgument('regenerate options.keep must be true, false or an array of key names');
+  }
+  const kept: Kept = [];
+  for (const key of keep as readonly string[]) {
+    if (key === 'cookie') throw invalidArgument('regenerate cannot keep "cookie": the new session always gets a fresh cookie');
+    if (Object.prototype.hasOwnProperty.call(sess, key)) kept.push([key, sess[key]]);
+  }
+  return kept;
 }
