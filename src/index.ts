@@ -6,6 +6,8 @@ import { Store as StoreBase, type Store as StoreInstance, type StoreConstructor 
 import { MemoryStore as MemoryStoreClass } from './stores/memory-store';
 import { LmdbStore as LmdbStoreClass, type LmdbStoreOptions as LmdbStoreOptionsType } from './stores/lmdb-store';
 import type { SessionData as BaseSessionData, SessionRequest, StoreCallback } from './types';
+// Puts Express's types in this package's own build for the augmentation below (elided from the output).
+import type {} from 'express-serve-static-core';
 
 /**
  * The public surface, shaped as express-session's: `require('wasm-session')`
@@ -45,15 +47,33 @@ declare namespace session {
   type Request = SessionRequest;
 }
 
+// Express's Request gains what the middleware attaches. This augments
+// express-serve-static-core's Request (what Express handlers receive), not
+// the global Express.Request: @types/express-session, often still installed
+// in a migrating app, declares these properties on the global one with its
+// own types, and a second declaration of a property there must have an
+// identical type (TS2717). On the interface that extends the global one, our
+// declaration wins; it must then be assignable to theirs, so it is
+// intersected with their type where they declare one (unknown where not).
+// Without Express's types the augmentation is inert: a declaration file may
+// augment a module that is absent.
 declare global {
-  // Express's Request gains what the middleware attaches, as with @types/express-session.
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
-    interface Request {
-      session: SessionClass & Partial<session.SessionData>;
-      sessionID: string;
-      sessionStore: StoreInstance;
-    }
+    // Empty here, so that the types below can always name it.
+    // eslint-disable-next-line @typescript-eslint/no-empty-interface
+    interface Request {}
+  }
+}
+
+/** `req[K]` as @types/express-session (or anything else) types it on the global Express.Request; unknown if untyped. */
+type GlobalRequestProperty<K extends string> = Express.Request extends { [P in K]: infer T } ? T : unknown;
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    session: SessionClass & Partial<session.SessionData> & GlobalRequestProperty<'session'>;
+    sessionID: string;
+    sessionStore: StoreInstance & GlobalRequestProperty<'sessionStore'>;
   }
 }
 

@@ -7,12 +7,13 @@ import { GroupCommit } from './lmdb/group-commit';
 import { openLmdbEnvironment, type LmdbEnvironment } from './lmdb/open-env';
 import { resolveLmdbStoreOptions, type LmdbStoreOptions, type ResolvedLmdbStoreOptions } from './lmdb/options';
 import { decodeExpiry, encodeExpiry, expiryOrThrow, isStorableSid, parseSession, sessionTextOrThrow, sidOrThrow } from './lmdb/record';
-import { Sweeper, type LmdbSweepResult } from './lmdb/sweeper';
+import type { LmdbSweepResult } from './lmdb/sweep-result';
+import { Sweeper } from './lmdb/sweeper';
 
 export type { LmdbDurability, LmdbStoreOptions } from './lmdb/options';
 // Names this module exported before the codes moved to errors.ts, kept for code that imports them.
 export type { SessionError as LmdbStoreError, SessionErrorCode as LmdbStoreErrorCode } from '../errors';
-export type { LmdbSweepResult } from './lmdb/sweeper';
+export type { LmdbSweepResult } from './lmdb/sweep-result';
 
 type Callback<T = void> = StoreCallback<T>;
 
