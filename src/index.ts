@@ -4,7 +4,7 @@ import type { SessionOptions as SessionOptionsType } from './options';
 import { Session as SessionClass } from './session';
 import { Store as StoreBase, type Store as StoreInstance, type StoreConstructor } from './store';
 import { MemoryStore as MemoryStoreClass } from './stores/memory-store';
-import { LmdbStore as LmdbStoreClass, type LmdbStoreOptions as LmdbStoreOptionsType } from './stores/lmdb-store';
+import type { LmdbStore as LmdbStoreClass, LmdbStoreOptions as LmdbStoreOptionsType } from './stores/lmdb-store';
 import type { SessionData as BaseSessionData, SessionRequest, StoreCallback } from './types';
 // Puts Express's types in this package's own build for the augmentation below (elided from the output).
 import type {} from 'express-serve-static-core';
@@ -17,19 +17,29 @@ import type {} from 'express-serve-static-core';
  */
 // The factory itself is exported (not a wrapper) so that depd's deprecation
 // warnings point at the app's own `session()` call, as express-session's do.
-const session: typeof createSessionMiddleware & {
+type SessionExport = typeof createSessionMiddleware & {
   readonly Store: StoreConstructor;
   readonly MemoryStore: typeof MemoryStoreClass;
   readonly LmdbStore: typeof LmdbStoreClass;
   readonly Cookie: typeof CookieClass;
   readonly Session: typeof SessionClass;
-} = Object.assign(createSessionMiddleware, {
-  Store: StoreBase,
-  MemoryStore: MemoryStoreClass,
-  LmdbStore: LmdbStoreClass,
-  Cookie: CookieClass,
-  Session: SessionClass,
-});
+};
+const session = Object.defineProperty(
+  Object.assign(createSessionMiddleware, {
+    Store: StoreBase,
+    MemoryStore: MemoryStoreClass,
+    Cookie: CookieClass,
+    Session: SessionClass,
+  }),
+  // LmdbStore's modules load on first access, lmdb's native addon once a store
+  // opens: an app that never uses LmdbStore loads neither.
+  'LmdbStore',
+  { enumerable: true, get: loadLmdbStore },
+) as SessionExport;
+
+function loadLmdbStore(): typeof LmdbStoreClass {
+  return (require('./stores/lmdb-store') as typeof import('./stores/lmdb-store')).LmdbStore;
+}
 
 declare namespace session {
   /** Augment to type your session data: `declare module 'wasm-session' { interface SessionData { views: number } }`. */
