@@ -32,9 +32,11 @@ const session = Object.defineProperty(
     Session: SessionClass,
   }),
   // LmdbStore's modules load on first access, lmdb's native addon once a store
-  // opens: an app that never uses LmdbStore loads neither.
+  // opens: an app that never uses LmdbStore loads neither. Configurable because
+  // this module may be evaluated again over the same (cached) factory, as
+  // test runners and ESM/CJS loader pairs do, and must then redefine it.
   'LmdbStore',
-  { enumerable: true, get: loadLmdbStore },
+  { enumerable: true, configurable: true, get: loadLmdbStore },
 ) as SessionExport;
 
 function loadLmdbStore(): typeof LmdbStoreClass {

@@ -80,6 +80,16 @@ describe('LmdbStore loads on first use', () => {
     expect(lmdbPackages(loaded)).toEqual([]);
   });
 
+  it('the entry module can be evaluated again over the cached factory (as test runners do)', () => {
+    const loaded = run(`
+      const entry = require.resolve(${JSON.stringify(root)});
+      delete require.cache[entry];
+      const again = require(${JSON.stringify(root)});
+      return { same: again === session, lmdb: again.LmdbStore === session.LmdbStore && typeof again.LmdbStore === 'function' };
+    `);
+    expect(loaded.result).toEqual({ same: true, lmdb: true });
+  });
+
   it('constructing an LmdbStore loads lmdb and works', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wasm-session-lazy-'));
     dirs.push(dir);
