@@ -13,11 +13,12 @@ import { GroupCommit } from './group-commit';
 import { openLmdbEnvironment, type LmdbEnvironment } from './open-env';
 import { resolveLmdbStoreOptions, type LmdbStoreOptions, type ResolvedLmdbStoreOptions } from './options';
 import { decodeExpiry, encodeExpiry, expiryOrThrow, isStorableSid, sidOrThrow } from './record';
-import { LmdbSweeper, type LmdbSweepResult } from './sweeper';
+import type { LmdbSweepResult } from './sweep-result';
+import { LmdbSweeper } from './sweeper';
 import { LmdbUserIndex, liveSessionsOf } from './user-index';
 
 export type { LmdbDurability, LmdbStoreOptions } from './options';
-export type { LmdbSweepResult } from './sweeper';
+export type { LmdbSweepResult } from './sweep-result';
 
 export interface LmdbStoreStats {
   /** Corrupt entries this handle met on reads and removed (each one also emitted a `'corrupt'` event). */

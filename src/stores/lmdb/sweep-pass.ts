@@ -3,14 +3,9 @@ import { conditionalWrite, type LmdbEnvironment } from './open-env';
 import { decodeExpiry } from './record';
 import { unindex } from './user-index';
 import type { SweepLease } from './sweep-lease';
+import type { LmdbSweepResult } from './sweep-result';
 
-/** What one sweep pass did. */
-export interface LmdbSweepResult {
-  /** Expiry records looked at. */
-  scanned: number;
-  /** Expired sessions removed. */
-  removed: number;
-}
+export type { LmdbSweepResult };
 
 /**
  * One pass over the expiry records in key order, `batchSize` at a time,
