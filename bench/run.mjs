@@ -59,16 +59,17 @@ const inProcess = await section('inprocess', 'end to end, in process', () =>
 const http = await section('http', 'end to end, real HTTP (pinned)', () => runHttp({ contenders, settings: settings.http, log }));
 for (const note of http?.notes ?? []) notes.push(`real HTTP: ${note}`);
 const lmdb = contenders.find((c) => c.id === 'ours-lmdb');
-const cluster = await section('cluster', 'LmdbStore cluster', async () => {
+// --quick skips the cluster and scale sections to stay within its minute; a full run or --only measures them.
+const skippedByQuick = quick && !partial;
+if (skippedByQuick) notes.push('--quick skips the cluster and scale sections (a full run, or --only=cluster,scale, measures them).');
+const cluster = skippedByQuick ? undefined : await section('cluster', 'LmdbStore cluster', async () => {
   if (!lmdb) {
     notes.push('LmdbStore cluster section skipped: the built package does not export LmdbStore yet.');
     return undefined;
   }
   return runCluster({ storeContender: lmdb, referenceContender: contenderById(REFERENCE_ID), settings: settings.cluster, log });
 });
-// --quick skips scale to stay within its minute; a full run or --only=scale measures it.
-const scale = quick && !partial ? undefined : await section('scale', 'scale', () => runScale({ quick, settings: settings.scale, log }));
-if (quick && !partial) notes.push('scale section skipped by --quick.');
+const scale = skippedByQuick ? undefined : await section('scale', 'scale', () => runScale({ quick, settings: settings.scale, log }));
 
 const results = {
   date: localDate(new Date()),

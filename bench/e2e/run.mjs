@@ -72,9 +72,11 @@ async function startFleet(needed) {
   const servers = new Map();
   const cookies = new Map();
   try {
-    for (const { key, contenderId, config } of needed) {
-      servers.set(key, await startServer(SERVER, [contenderId, config], { cpu: SERVER_CPU }));
-    }
+    // Started together: they share core 0, but their start-up waits overlap.
+    const started = await Promise.allSettled(needed.map(({ contenderId, config }) => startServer(SERVER, [contenderId, config], { cpu: SERVER_CPU })));
+    started.forEach((outcome, i) => outcome.status === 'fulfilled' && servers.set(needed[i].key, outcome.value));
+    const failed = started.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     for (const { key, contenderId } of needed) {
       if (contenderId === 'bare') continue;
       const server = servers.get(key);

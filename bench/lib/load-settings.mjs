@@ -1,10 +1,11 @@
-// Durations and repetitions of each mode: quick is a ~1 minute smoke run (CI),
+// Durations and repetitions of each mode: quick is a ~1 minute smoke run (CI,
+// build included; it also skips the cluster and scale sections),
 // full aims at steady medians while staying well under 15 minutes.
 
 export function loadSettings(quick) {
   return quick
     ? {
-        inProcess: { rounds: 1, connections: 10, warmupMs: 150, durationMs: 400 },
+        inProcess: { rounds: 1, connections: 10, warmupMs: 100, durationMs: 250 },
         // wrk bursts last whole seconds: one round of 1 s bursts, no warm-up.
         http: { rounds: 1, connections: 16, warmupS: 0, burstS: 1 },
         cluster: { rounds: 1, connections: 10, warmupS: 0.2, durationS: 1 },

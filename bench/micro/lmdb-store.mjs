@@ -164,8 +164,8 @@ function groups(stores) {
 }
 
 export async function run({ quick = false } = {}) {
-  const rounds = quick ? 3 : 7;
-  const time = quick ? 60 : 250;
+  const rounds = quick ? 2 : 7;
+  const time = quick ? 40 : 250;
   const stores = await createStores();
   try {
     return await measureMicroGroups(groups(stores), { rounds, time, batch: BATCH, iterations: 5 });
