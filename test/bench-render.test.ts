@@ -201,3 +201,23 @@ describe('bench micro groups', () => {
     expect(checkGroups([group])).toEqual([group]);
   });
 });
+
+describe('bench README block', () => {
+  it('carries the targets, the pinned HTTP section (whatever its load generator) and the in-process section, one level down', async () => {
+    // @ts-expect-error plain ESM module of the bench suite, no type declarations
+    const { renderReadmeBlock } = await import('../bench/lib/readme-block.mjs');
+    const report = [
+      '# run', 'Produced by `npm run bench` in 1 s.', '| wasm-session | 0.1.0 at abc1234 |',
+      '## Acceptance targets', 'targets table',
+      '## End to end, real HTTP (autocannon, pinned)', 'http text', '#### read only', 'http row',
+      '## End to end, in process (light-my-request)', 'in-process text',
+      '## Micro benchmarks (tinybench, bench/micro/*.mjs)', 'micro text',
+    ].join('\n');
+    const block = renderReadmeBlock(report);
+    expect(block).toContain('### Acceptance targets\ntargets table');
+    expect(block).toContain('### End to end, real HTTP (autocannon, pinned)\nhttp text\n##### read only\nhttp row');
+    expect(block).toContain('### End to end, in process (light-my-request)\nin-process text');
+    expect(block).not.toContain('micro text');
+    expect(block).toContain('Version 0.1.0 at abc1234');
+  });
+});

@@ -75,7 +75,7 @@ export function stageOfFrame({ functionName, url }) {
 }
 
 /** Packages the session middlewares call for cookies, signing and ids. */
-const SESSION_HELPERS = new Set(['cookie', 'cookie-signature', 'uid-safe', 'random-bytes', 'crc', 'on-headers']);
+const SESSION_HELPERS = new Set(['cookie', 'cookie-signature', 'uid-safe', 'random-bytes', 'crc']);
 
 /** Packages both Express and the middlewares call on every request. */
 const SHARED_HELPERS = new Set(['debug', 'ms', 'depd', 'parseurl']);
@@ -88,3 +88,8 @@ const EXPRESS_PACKAGES = new Set([
   'ipaddr.js', 'methods', 'array-flatten', 'vary', 'on-finished', 'ee-first', 'body-parser', 'http-errors', 'inherits',
   'serve-static',
 ]);
+
+/** Stages that only a session middleware's frames fall in (bare Express has none of them). */
+export function isSessionStage(stage) {
+  return stage.startsWith('wasm-session') || stage === 'express-session' || stage === 'on-headers' || stage.startsWith('session helpers');
+}

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { startServer, sendHttp } from '../e2e/http-load.mjs';
 import { chooseLoadGenerator } from '../e2e/load-generator.mjs';
 import { contenderById } from '../lib/contenders.mjs';
-import { selfTimeByFunction, selfTimeByStage } from '../lib/cpu-profile.mjs';
+import { isSessionStage, selfTimeByFunction, selfTimeByStage } from '../lib/cpu-profile.mjs';
 import { formatAmount } from '../lib/format.mjs';
 import { httpScenarioById } from '../lib/http-scenarios.mjs';
 import { renderMarkdownTable } from '../lib/markdown-table.mjs';
@@ -124,8 +124,33 @@ function renderProfile(merged) {
   const stages = [...new Set(ids.flatMap((id) => merged.get(id).stages.map((s) => s.stage)))];
   const stageOf = (id, stage) => merged.get(id).stages.find((s) => s.stage === stage)?.usPerReq ?? 0;
   stages.sort((a, b) => stageOf(ids.at(-1), b) - stageOf(ids.at(-1), a));
-  out.push('Profile self time per stage, µs per request:');
-  out.push(renderMarkdownTable(['stage', ...ids.map(title)], stages.map((stage) => [stage, ...ids.map((id) => formatAmount(stageOf(id, stage)))])));
+  const others = ids.filter((id) => id !== 'bare');
+  const overBare = ids.includes('bare') ? others : [];
+  const fmtDiff = (value) => (value >= 0 ? `+${formatAmount(value)}` : formatAmount(value));
+  out.push('Profile self time per stage, µs per request (idle: waiting for the next request; not CPU):');
+  out.push(
+    renderMarkdownTable(
+      ['stage', ...ids.map(title), ...overBare.map((id) => `${title(id)} − bare`)],
+      stages.map((stage) => [
+        stage,
+        ...ids.map((id) => formatAmount(stageOf(id, stage))),
+        ...overBare.map((id) => fmtDiff(stageOf(id, stage) - stageOf('bare', stage))),
+      ]),
+    ),
+  );
+  for (const id of others) {
+    out.push(`Session-layer functions, ${title(id)} (self µs per request, median over windows; every one down to 0.1 µs):`);
+    out.push(
+      renderMarkdownTable(
+        ['function', 'where', 'stage', 'µs/req'],
+        merged
+          .get(id)
+          .functions.filter((f) => isSessionStage(f.stage) && f.usPerReq >= 0.1)
+          .map((f) => [f.name, f.url ? `${shortUrl(f.url)}:${f.line}` : '', f.stage, formatAmount(f.usPerReq)]),
+        ['left', 'left', 'left', 'right'],
+      ),
+    );
+  }
   for (const id of ids) {
     out.push(`Heaviest functions, ${title(id)} (self µs per request, median over windows):`);
     out.push(
