@@ -4,7 +4,7 @@ import { parseWrkOutput, parseWrkTimeMs, wrkArgs } from '../bench/lib/wrk.mjs';
 // @ts-expect-error plain ESM module of the bench suite, no type declarations
 import { parseAutocannonJson } from '../bench/lib/autocannon-result.mjs';
 // @ts-expect-error plain ESM module of the bench suite, no type declarations
-import { cpuTicksFromStat, cpuUsPerRequest } from '../bench/lib/proc-cpu.mjs';
+import { clockTicksPerSecond, cpuTicksFromStat, cpuUsPerRequest } from '../bench/lib/proc-cpu.mjs';
 // @ts-expect-error plain ESM module of the bench suite, no type declarations
 import { pinnedCommand } from '../bench/lib/pinning.mjs';
 // @ts-expect-error plain ESM module of the bench suite, no type declarations
@@ -89,8 +89,8 @@ describe('bench CPU accounting', () => {
   it('agrees with the kernel for this very process', () => {
     const ticks = cpuTicksFromStat(readFileSync('/proc/self/stat', 'utf8'));
     const { user, system } = process.cpuUsage();
-    // process.cpuUsage is µs, ticks are 1/100 s: the two readings agree within a few ticks.
-    expect(Math.abs(ticks * 10_000 - (user + system))).toBeLessThan(50_000);
+    // process.cpuUsage is µs, ticks are 1/CLK_TCK s: the two readings agree within a few ticks.
+    expect(Math.abs((ticks * 1e6) / clockTicksPerSecond() - (user + system))).toBeLessThan(50_000);
   });
 
   it('rejects text that is not a stat line', () => {

@@ -1,5 +1,6 @@
-// Runner side of the real-HTTP benchmark: start a server process, talk to it
-// over IPC, and load it with autocannon from this process.
+// Runner side of the real-HTTP benchmarks: start a server process (pinned to
+// a core when asked), talk to it over IPC, and, for the fresh-server method of
+// the cluster section, load it with autocannon from this process.
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +17,11 @@ const START_TIMEOUT_MS = 30_000;
  * With `cpu`, the server runs under `taskset -c cpu` (taskset execs node, so
  * the pid and the IPC channel are node's own); unpinned when taskset is absent.
  * @param {string} scriptUrl @param {string[]} args
- * @param {{ cpu?: number, nodeOptions?: string[] }} [options] nodeOptions: flags for node itself
+ * @param {{ cpu?: number }} [options]
  * @returns {Promise<{ port: number, pid: number, pinned: boolean, stats: () => Promise<{ cpuUs: number, requests: number }>,
  *   ask: (type: string, fields?: object) => Promise<any>, stop: () => Promise<void> }>}
  */
-export async function startServer(scriptUrl, args, { cpu, nodeOptions = [] } = {}) {
+export async function startServer(scriptUrl, args, { cpu } = {}) {
   const pinned = cpu !== undefined && pinningAvailable();
   const stdio = ['ignore', 'inherit', 'inherit', 'ipc'];
   let child;
@@ -28,12 +29,12 @@ export async function startServer(scriptUrl, args, { cpu, nodeOptions = [] } = {
     const { command, args: pinnedArgs } = pinnedCommand({
       cpu,
       command: process.execPath,
-      args: [...nodeOptions, fileURLToPath(new URL(scriptUrl)), ...args],
+      args: [fileURLToPath(new URL(scriptUrl)), ...args],
       canPin: true,
     });
     child = spawn(command, pinnedArgs, { stdio });
   } else {
-    child = fork(new URL(scriptUrl), args, { stdio, execArgv: nodeOptions });
+    child = fork(new URL(scriptUrl), args, { stdio });
   }
   const exited = once(child, 'exit').then(([code, signal]) => {
     throw new Error(`server ${args.join(' ')} exited early (code ${code}, signal ${signal})`);

@@ -23,7 +23,7 @@ export function pinningAvailable() {
   return canPin;
 }
 
-/** Whether `name` runs here (`name --version` or `-v` answering at all counts). */
+/** Whether `name` is on the PATH (the shell's `command -v`). */
 export function commandExists(name) {
   try {
     execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
