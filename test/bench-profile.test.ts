@@ -75,3 +75,24 @@ describe('bench profile windows', () => {
     expect(ours.stages).toEqual([{ stage: 's', usPerReq: 26 }]);
   });
 });
+
+describe('bench heap profile reading', () => {
+  it('adds up sampled bytes per function across call paths, heaviest first, by stage', async () => {
+    // @ts-expect-error plain ESM module of the bench suite, no type declarations
+    const { allocationByFunction } = await import('../bench/lib/heap-profile.mjs');
+    // @ts-expect-error plain ESM module of the bench suite, no type declarations
+    const { sumByStage } = await import('../bench/lib/cpu-profile.mjs');
+    const node = (callFrame: object, selfSize: number, children: object[] = []) => ({ callFrame, selfSize, children });
+    const profile = {
+      head: node(frame('(root)'), 0, [
+        node(frame('session', 'file:///repo/dist/middleware.js', 45), 4096, [node(frame('parse', 'file:///r/node_modules/cookie/index.js', 99), 1024)]),
+        node(frame('send', 'file:///r/node_modules/express/lib/response.js', 110), 2048, [
+          node(frame('session', 'file:///repo/dist/middleware.js', 45), 1024),
+        ]),
+      ]),
+    };
+    const rows = allocationByFunction(profile);
+    expect(rows.map((r: { name: string; bytes: number }) => [r.name, r.bytes])).toEqual([['session', 5120], ['send', 2048], ['parse', 1024]]);
+    expect(sumByStage(rows, 'bytes')[0]).toEqual({ stage: 'wasm-session: TypeScript (dist/)', bytes: 5120 });
+  });
+});

@@ -45,9 +45,14 @@ export function selfTimeByFunction(profile, stageOf = stageOfFrame) {
 
 /** Self time summed per stage, heaviest first. */
 export function selfTimeByStage(functions) {
+  return sumByStage(functions, 'selfUs');
+}
+
+/** One figure (`field`: selfUs, bytes, ...) of per-function rows summed per stage, heaviest first. */
+export function sumByStage(functions, field) {
   const stages = new Map();
-  for (const { stage, selfUs } of functions) stages.set(stage, (stages.get(stage) ?? 0) + selfUs);
-  return [...stages].map(([stage, selfUs]) => ({ stage, selfUs })).sort((a, b) => b.selfUs - a.selfUs);
+  for (const row of functions) stages.set(row.stage, (stages.get(row.stage) ?? 0) + row[field]);
+  return [...stages].map(([stage, total]) => ({ stage, [field]: total })).sort((a, b) => b[field] - a[field]);
 }
 
 /**

@@ -11,30 +11,47 @@ import { median } from '../lib/stats.mjs';
 export function mergeWindows(windowsByContender) {
   const merged = new Map();
   for (const [id, windows] of windowsByContender) {
-    const functions = new Map();
-    for (const [i, window] of windows.entries()) {
-      for (const f of window.functions) {
-        const key = `${f.name}\0${f.url}\0${f.line}`;
-        const row = functions.get(key) ?? { name: f.name, url: f.url, line: f.line, stage: f.stage, perWindow: new Array(windows.length).fill(0) };
-        row.perWindow[i] += f.usPerReq;
-        functions.set(key, row);
-      }
-    }
-    const stageNames = new Set(windows.flatMap((w) => w.stages.map((s) => s.stage)));
     merged.set(id, {
       windows: windows.length,
       reqPerSec: median(windows.map((w) => w.reqPerSec)),
       cpuUsPerReq: median(windows.map((w) => w.cpuUsPerReq)),
       gcUsPerReq: median(windows.map((w) => w.gcUsPerReq)),
       bytesPerReq: median(windows.map((w) => w.bytesPerReq)),
-      // A window where a function was not sampled counts as 0 µs, not as missing.
-      functions: [...functions.values()]
-        .map(({ perWindow, ...f }) => ({ ...f, usPerReq: median(perWindow) }))
-        .sort((a, b) => b.usPerReq - a.usPerReq),
-      stages: [...stageNames]
-        .map((stage) => ({ stage, usPerReq: median(windows.map((w) => w.stages.find((s) => s.stage === stage)?.usPerReq ?? 0)) }))
-        .sort((a, b) => b.usPerReq - a.usPerReq),
+      functions: mergeRows(windows.map((w) => w.functions), 'usPerReq'),
+      stages: mergeStages(windows.map((w) => w.stages), 'usPerReq'),
+      ...(windows.every((w) => w.allocations)
+        ? {
+            allocations: mergeRows(windows.map((w) => w.allocations), 'bytesPerReq'),
+            allocationStages: mergeStages(windows.map((w) => w.allocationStages), 'bytesPerReq'),
+          }
+        : {}),
     });
   }
   return merged;
+}
+
+/**
+ * Per-function rows of every window into one row per function with the
+ * median of `field`; a window where a function was not sampled counts as 0,
+ * not as missing. Heaviest first.
+ */
+function mergeRows(rowsPerWindow, field) {
+  const rows = new Map();
+  for (const [i, windowRows] of rowsPerWindow.entries()) {
+    for (const f of windowRows) {
+      const key = `${f.name}\0${f.url}\0${f.line}`;
+      const row = rows.get(key) ?? { name: f.name, url: f.url, line: f.line, stage: f.stage, perWindow: new Array(rowsPerWindow.length).fill(0) };
+      row.perWindow[i] += f[field];
+      rows.set(key, row);
+    }
+  }
+  return [...rows.values()].map(({ perWindow, ...f }) => ({ ...f, [field]: median(perWindow) })).sort((a, b) => b[field] - a[field]);
+}
+
+/** Per-stage figures of every window: the median per stage, 0 where a window lacks the stage. */
+function mergeStages(stagesPerWindow, field) {
+  const names = new Set(stagesPerWindow.flatMap((stages) => stages.map((s) => s.stage)));
+  return [...names]
+    .map((stage) => ({ stage, [field]: median(stagesPerWindow.map((stages) => stages.find((s) => s.stage === stage)?.[field] ?? 0)) }))
+    .sort((a, b) => b[field] - a[field]);
 }

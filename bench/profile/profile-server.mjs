@@ -1,8 +1,9 @@
 // A contender's bench server that can profile itself on request:
 // `node profile-server.mjs <contender> <config>`. Besides server.mjs's
-// protocol it answers { type: 'profile-start' } and { type: 'profile-stop',
-// cpuProfilePath? }: the inspector's CPU profiler and v8.GCProfiler run
-// between the two, so warm-up is never in the profile.
+// protocol it answers { type: 'profile-start', allocations? } and
+// { type: 'profile-stop', cpuProfilePath? }: the inspector's CPU profiler,
+// v8.GCProfiler and (with allocations) the sampling heap profiler run between
+// the two, so warm-up is never in the profile.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import v8 from 'node:v8';
@@ -25,12 +26,22 @@ process.on('message', async (message) => {
     const gcProfiler = new v8.GCProfiler();
     gcProfiler.start();
     const usedBefore = v8.getHeapStatistics().used_heap_size;
+    if (message.allocations) {
+      // Objects collected later are kept in the profile: a request's garbage is what we are after.
+      await session.post('HeapProfiler.enable');
+      await session.post('HeapProfiler.startSampling', {
+        samplingInterval: 1024,
+        includeObjectsCollectedByMinorGC: true,
+        includeObjectsCollectedByMajorGC: true,
+      });
+    }
     await session.post('Profiler.start');
-    running = { gcProfiler, usedBefore };
+    running = { gcProfiler, usedBefore, allocations: Boolean(message.allocations) };
     process.send({ type: 'profile-start' });
   }
   if (message?.type === 'profile-stop' && running) {
     const { profile } = await session.post('Profiler.stop');
+    const heapProfile = running.allocations ? (await session.post('HeapProfiler.stopSampling')).profile : undefined;
     const usedAfter = v8.getHeapStatistics().used_heap_size;
     const gc = running.gcProfiler.stop();
     const { usedBefore } = running;
@@ -40,6 +51,7 @@ process.on('message', async (message) => {
     process.send({
       type: 'profile-stop',
       profile,
+      heapProfile,
       gcUs,
       gcCount: gc.statistics.length,
       allocatedBytes: allocatedBytes(usedBefore, usedAfter, gc.statistics),

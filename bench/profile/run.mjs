@@ -7,14 +7,19 @@
 // Imports the BUILT package: run `npm run build` first.
 //
 //   node bench/profile/run.mjs [--scenario read-modify] [--rounds 3] [--window 3] [--warmup 5]
-//                              [--top 25] [--out bench/profile/out] [--json]
+//                              [--top 25] [--out DIR] [--json] [--allocations]
+//
+// --allocations also runs the sampling heap profiler (objects collected later
+// included) in each window: bytes allocated per request by function and stage.
+// It slows the server, so take CPU figures from a run without it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer, sendHttp } from '../e2e/http-load.mjs';
 import { chooseLoadGenerator } from '../e2e/load-generator.mjs';
 import { contenderById } from '../lib/contenders.mjs';
-import { isSessionStage, selfTimeByFunction, selfTimeByStage } from '../lib/cpu-profile.mjs';
+import { isSessionStage, selfTimeByFunction, selfTimeByStage, sumByStage } from '../lib/cpu-profile.mjs';
+import { allocationByFunction } from '../lib/heap-profile.mjs';
 import { formatAmount } from '../lib/format.mjs';
 import { httpScenarioById } from '../lib/http-scenarios.mjs';
 import { renderMarkdownTable } from '../lib/markdown-table.mjs';
@@ -35,6 +40,7 @@ const { values } = parseArgs({
     top: { type: 'string', default: '25' },
     out: { type: 'string' },
     json: { type: 'boolean', default: false },
+    allocations: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -71,7 +77,7 @@ try {
   for (let round = 0; round < rounds; round++) {
     for (const id of rotate(contenderIds, round)) {
       const server = servers.get(id);
-      await server.ask('profile-start');
+      await server.ask('profile-start', { allocations: values.allocations });
       const ticksBefore = readCpuTicks(server.pid);
       const { requests: servedBefore } = await server.stats();
       const burst = await loadGenerator.burst({ url: url(id), connections, durationS: windowS, cookie: cookieOf(id) });
@@ -91,6 +97,10 @@ try {
         functions: selfTimeByFunction(stopped.profile).map((f) => ({ ...f, usPerReq: f.selfUs / requests })),
       };
       window.stages = selfTimeByStage(window.functions).map((s) => ({ ...s, usPerReq: s.selfUs / requests }));
+      if (stopped.heapProfile) {
+        window.allocations = allocationByFunction(stopped.heapProfile).map((f) => ({ ...f, bytesPerReq: f.bytes / requests }));
+        window.allocationStages = sumByStage(window.allocations, 'bytesPerReq');
+      }
       windows.get(id).push(window);
       console.error(
         `round ${round + 1}/${rounds} ${id}: ${formatAmount(window.reqPerSec)} req/s, ${formatAmount(window.cpuUsPerReq)} CPU µs/req, ` +
@@ -138,6 +148,38 @@ function renderProfile(merged) {
       ]),
     ),
   );
+  if (ids.every((id) => merged.get(id).allocations)) {
+    const allocStages = [...new Set(ids.flatMap((id) => merged.get(id).allocationStages.map((s) => s.stage)))];
+    const bytesOf = (id, stage) => merged.get(id).allocationStages.find((s) => s.stage === stage)?.bytesPerReq ?? 0;
+    allocStages.sort((a, b) => bytesOf(ids.at(-1), b) - bytesOf(ids.at(-1), a));
+    out.push('Bytes allocated per request by stage (sampling heap profiler, 1 KiB interval, collected objects included):');
+    out.push(
+      renderMarkdownTable(
+        ['stage', ...ids.map(title), ...overBare.map((id) => `${title(id)} − bare`)],
+        [
+          ['total (sampled)', ...ids.map((id) => formatAmount(merged.get(id).allocationStages.reduce((sum, s) => sum + s.bytesPerReq, 0))), ...overBare.map(() => '')],
+          ...allocStages.map((stage) => [
+            stage,
+            ...ids.map((id) => formatAmount(bytesOf(id, stage))),
+            ...overBare.map((id) => fmtDiff(bytesOf(id, stage) - bytesOf('bare', stage))),
+          ]),
+        ],
+      ),
+    );
+    for (const id of others) {
+      out.push(`Session-layer allocation sites, ${title(id)} (bytes per request, median over windows; down to 8 B):`);
+      out.push(
+        renderMarkdownTable(
+          ['function', 'where', 'stage', 'B/req'],
+          merged
+            .get(id)
+            .allocations.filter((f) => isSessionStage(f.stage) && f.bytesPerReq >= 8)
+            .map((f) => [f.name, f.url ? `${shortUrl(f.url)}:${f.line}` : '', f.stage, formatAmount(f.bytesPerReq)]),
+          ['left', 'left', 'left', 'right'],
+        ),
+      );
+    }
+  }
   for (const id of others) {
     out.push(`Session-layer functions, ${title(id)} (self µs per request, median over windows; every one down to 0.1 µs):`);
     out.push(
