@@ -209,6 +209,7 @@ function renderProfile(merged) {
   return out.join('\n\n');
 }
 
+/** CPU profiles name files as file:// URLs, heap profiles as plain paths: both become package- or repo-relative. */
 function shortUrl(url) {
-  return url.replace(/^file:\/\/.*?\/node_modules\//, '').replace(/^file:\/\/.*\/(dist|bench)\//, '$1/');
+  return url.replace(/^(?:file:\/\/)?\/.*?\/node_modules\//, '').replace(/^(?:file:\/\/)?\/.*\/(dist|bench)\//, '$1/');
 }
