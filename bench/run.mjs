@@ -15,6 +15,7 @@ import { loadSettings } from './lib/load-settings.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { runMicro } from './lib/micro.mjs';
 import { renderReport } from './lib/report.mjs';
+import { HTTP_SCENARIOS } from './lib/http-scenarios.mjs';
 import { SCENARIOS } from './lib/scenarios.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
 import { runScale } from './scale/run.mjs';
@@ -55,16 +56,20 @@ for (const failure of micro?.failures ?? []) failures.push({ section: `micro ${f
 const inProcess = await section('inprocess', 'end to end, in process', () =>
   runInProcess({ contenders, settings: settings.inProcess, log }),
 );
-const http = await section('http', 'end to end, real HTTP', () => runHttp({ contenders, settings: settings.http, log }));
+const http = await section('http', 'end to end, real HTTP (pinned)', () => runHttp({ contenders, settings: settings.http, log }));
+for (const note of http?.notes ?? []) notes.push(`real HTTP: ${note}`);
 const lmdb = contenders.find((c) => c.id === 'ours-lmdb');
-const cluster = await section('cluster', 'LmdbStore cluster', async () => {
+// --quick skips the cluster and scale sections to stay within its minute; a full run or --only measures them.
+const skippedByQuick = quick && !partial;
+if (skippedByQuick) notes.push('--quick skips the cluster and scale sections (a full run, or --only=cluster,scale, measures them).');
+const cluster = skippedByQuick ? undefined : await section('cluster', 'LmdbStore cluster', async () => {
   if (!lmdb) {
     notes.push('LmdbStore cluster section skipped: the built package does not export LmdbStore yet.');
     return undefined;
   }
   return runCluster({ storeContender: lmdb, referenceContender: contenderById(REFERENCE_ID), settings: settings.cluster, log });
 });
-const scale = await section('scale', 'scale', () => runScale({ quick, settings: settings.scale, log }));
+const scale = skippedByQuick ? undefined : await section('scale', 'scale', () => runScale({ quick, settings: settings.scale, log }));
 
 const results = {
   date: localDate(new Date()),
@@ -80,7 +85,7 @@ const results = {
   http,
   cluster,
   scale,
-  targets: inProcess ? evaluateTargets(inProcess.summaries) : [],
+  targets: evaluateTargets({ inprocess: inProcess?.summaries, http: http?.summaries }),
 };
 
 const chart = renderResultsChart({
@@ -88,7 +93,7 @@ const chart = renderResultsChart({
   subtitle: `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; medians of interleaved rounds; 1.00x = express-session + MemoryStore`,
   loadSections: [
     inProcess && { title: 'End to end, in process (light-my-request): req/s relative to express-session', scenarios: SCENARIOS, summaries: inProcess.summaries },
-    http && { title: 'End to end, real HTTP (autocannon): req/s relative to express-session', scenarios: SCENARIOS, summaries: http.summaries },
+    http && { title: `End to end, real HTTP (${http.loadGenerator}, server and load generator pinned): req/s relative to express-session`, scenarios: HTTP_SCENARIOS, summaries: http.summaries },
     cluster && { title: 'LmdbStore cluster vs one process, real HTTP: req/s relative to express-session', scenarios: CLUSTER_SCENARIOS, summaries: cluster.summaries },
   ].filter(Boolean),
   microGroups: micro?.files.flatMap((file) => file.groups) ?? [],

@@ -90,10 +90,10 @@ describe('bench end-to-end summary', () => {
   });
 
   it('evaluates the acceptance targets and says which were not measured', () => {
-    const results = evaluateTargets(summaries);
+    const results = evaluateTargets({ inprocess: summaries });
     const byKey = (contender: string, scenario: string, baseline: string) =>
-      results.find((r: { target: { contender: string; scenario: string; baseline: string } }) =>
-        r.target.contender === contender && r.target.scenario === scenario && r.target.baseline === baseline);
+      results.find((r: { target: { section: string; contender: string; scenario: string; baseline: string } }) =>
+        r.target.section === 'inprocess' && r.target.contender === contender && r.target.scenario === scenario && r.target.baseline === baseline);
     expect(byKey('ours-memory', 'read-modify', 'express-session').status).toBe('met');
     expect(byKey('ours-memory', 'read-modify', 'bare').status).toBe('not met');
     expect(byKey('ours-memory', 'new-session', 'express-session').status).toBe('not measured');
@@ -124,10 +124,10 @@ describe('bench end-to-end summary', () => {
       contenders,
       baselines,
     );
-    const results = evaluateTargets(tight);
+    const results = evaluateTargets({ inprocess: tight });
     const find = (scenario: string, baseline: string) =>
-      results.find((r: { target: { contender: string; scenario: string; baseline: string } }) =>
-        r.target.contender === 'ours-memory' && r.target.scenario === scenario && r.target.baseline === baseline);
+      results.find((r: { target: { section: string; contender: string; scenario: string; baseline: string } }) =>
+        r.target.section === 'inprocess' && r.target.contender === 'ours-memory' && r.target.scenario === scenario && r.target.baseline === baseline);
     expect(find('read-modify', 'express-session').ceiling).toBeCloseTo(1.4, 10);
     expect(find('read-modify', 'express-session').status).toBe('not met (above the ceiling)');
     // Against bare Express the ceiling is 1 and 0.9x is within it: plainly not met.
@@ -136,6 +136,48 @@ describe('bench end-to-end summary', () => {
     // 2.5x ceiling, 1.5x measured: the 2x target is reachable, so only 'not met'.
     expect(find('new-session', 'express-session').ceiling).toBeCloseTo(2.5, 10);
     expect(find('new-session', 'express-session').status).toBe('not met');
+  });
+});
+
+describe('bench issue 14 targets (real HTTP)', () => {
+  const http = summariseLoad(
+    new Map([
+      [
+        'read-modify',
+        new Map([
+          ['bare', [sample(1000, 100), sample(900, 110), sample(1100, 90)]],
+          ['express-session', [sample(400, 250), sample(400, 250), sample(400, 250)]],
+          ['ours-memory', [sample(900, 110), sample(810, 120), sample(990, 100)]],
+          ['ours-lmdb', [sample(700, 140), sample(700, 140), sample(700, 140)]],
+        ]),
+      ],
+    ]),
+    [...contenders, { id: 'ours-lmdb', title: 'wasm-session + LmdbStore' }],
+    [contenders[1], contenders[0]],
+  );
+  const results = evaluateTargets({ http });
+  const find = (contender: string, scenario: string, baseline: string) =>
+    results.find((r: { target: { section: string; contender: string; scenario: string; baseline: string } }) =>
+      r.target.section === 'http' && r.target.contender === contender && r.target.scenario === scenario && r.target.baseline === baseline);
+
+  it('lists ours/bare and ours/ref for every scenario of the issue, none over the reference where it sets none', () => {
+    const httpTargets = results.filter((r: { target: { section: string } }) => r.target.section === 'http');
+    expect(httpTargets).toHaveLength(11);
+    expect(find('ours-memory', 'untouched', 'bare').target.atLeast).toBe(0.95);
+    expect(find('ours-memory', 'untouched', 'express-session')).toBeUndefined();
+    expect(find('ours-memory', 'touch', 'express-session').target.atLeast).toBe(2.5);
+  });
+
+  it('reads them from the HTTP section: measured, met or not, not measured when the scenario did not run', () => {
+    // Ours 0.9x bare in every round; 2.25x express-session (900/400, 810/400, 990/400 → median 2.25).
+    expect(find('ours-memory', 'read-modify', 'bare')).toMatchObject({ status: 'met' });
+    expect(find('ours-memory', 'read-modify', 'bare').measured).toBeCloseTo(0.9, 10);
+    expect(find('ours-memory', 'read-modify', 'express-session').measured).toBeCloseTo(2.25, 10);
+    expect(find('ours-memory', 'read-modify', 'express-session').status).toBe('met');
+    // LmdbStore 0.7x bare: below 0.8; 1.75x the reference, below 1.8 but within bare's 2.5x.
+    expect(find('ours-lmdb', 'read-modify', 'bare').status).toBe('not met');
+    expect(find('ours-lmdb', 'read-modify', 'express-session').status).toBe('not met');
+    expect(find('ours-memory', 'touch', 'bare').status).toBe('not measured');
   });
 });
 
@@ -161,5 +203,25 @@ describe('bench micro groups', () => {
     expect(() => checkGroups([{ group: 'g' }])).toThrow(/"results"/);
     expect(() => checkGroups([{ ...group, baseline: 'missing' }])).toThrow(/baseline "missing"/);
     expect(checkGroups([group])).toEqual([group]);
+  });
+});
+
+describe('bench README block', () => {
+  it('carries the targets, the pinned HTTP section (whatever its load generator) and the in-process section, one level down', async () => {
+    // @ts-expect-error plain ESM module of the bench suite, no type declarations
+    const { renderReadmeBlock } = await import('../bench/lib/readme-block.mjs');
+    const report = [
+      '# run', 'Produced by `npm run bench` in 1 s.', '| wasm-session | 0.1.0 at abc1234 |',
+      '## Acceptance targets', 'targets table',
+      '## End to end, real HTTP (autocannon, pinned)', 'http text', '#### read only', 'http row',
+      '## End to end, in process (light-my-request)', 'in-process text',
+      '## Micro benchmarks (tinybench, bench/micro/*.mjs)', 'micro text',
+    ].join('\n');
+    const block = renderReadmeBlock(report);
+    expect(block).toContain('### Acceptance targets\ntargets table');
+    expect(block).toContain('### End to end, real HTTP (autocannon, pinned)\nhttp text\n##### read only\nhttp row');
+    expect(block).toContain('### End to end, in process (light-my-request)\nin-process text');
+    expect(block).not.toContain('micro text');
+    expect(block).toContain('Version 0.1.0 at abc1234');
   });
 });

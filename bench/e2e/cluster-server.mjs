@@ -1,4 +1,4 @@
-// A node:cluster server: `node cluster-server.mjs <workers> <contender> <scenario>`.
+// A node:cluster server: `node cluster-server.mjs <workers> <contender>`.
 // The primary forks the workers, which all serve the shared app on one port;
 // an LmdbStore contender opens one directory in every worker, so they share
 // the sessions. Speaks the same IPC protocol as server.mjs, summing the CPU
@@ -9,11 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { contenderById } from '../lib/contenders.mjs';
 import { waitForMessage } from '../lib/ipc.mjs';
-import { scenarioById } from '../lib/scenarios.mjs';
 import { answerParent, ownStats, serveContender } from './serve.mjs';
 
-const [workerCount, contenderId, scenarioId] = process.argv.slice(2);
-scenarioById(scenarioId);
+const [workerCount, contenderId] = process.argv.slice(2);
 const contender = contenderById(contenderId);
 
 if (cluster.isPrimary) {

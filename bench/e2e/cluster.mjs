@@ -22,19 +22,19 @@ export async function runCluster({ storeContender, referenceContender, settings,
   const single = {
     id: 'single',
     title: `${storeContender.title}, 1 process`,
-    launch: (scenario) => [SERVER, [storeContender.id, scenario.id]],
+    launch: () => [SERVER, [storeContender.id, 'default']],
   };
   const clustered = {
     id: 'cluster',
     title: `${storeContender.title}, ${WORKERS}-worker cluster`,
-    launch: (scenario) => [CLUSTER_SERVER, [String(WORKERS), storeContender.id, scenario.id]],
+    launch: () => [CLUSTER_SERVER, [String(WORKERS), storeContender.id]],
   };
   const contenders = [single, clustered];
   if (referenceContender) {
     contenders.push({
       id: referenceContender.id,
       title: `${referenceContender.title}, 1 process`,
-      launch: (scenario) => [SERVER, [referenceContender.id, scenario.id]],
+      launch: () => [SERVER, [referenceContender.id, 'default']],
     });
   }
   const titleOf = (id) => contenders.find((c) => c.id === id).title;
@@ -43,7 +43,7 @@ export async function runCluster({ storeContender, referenceContender, settings,
     scenarios: CLUSTER_SCENARIOS,
     contenders,
     measure: (contender, scenario) => {
-      const [script, args] = contender.launch(scenario);
+      const [script, args] = contender.launch();
       return measureServer(script, args, scenario, settings, storeContender.id !== 'bare');
     },
     onScenarioDone: (round, scenario, thisRound) =>

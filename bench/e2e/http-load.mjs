@@ -1,9 +1,12 @@
-// Runner side of the real-HTTP benchmark: start a server process, talk to it
-// over IPC, and load it with autocannon from this process.
-import { fork } from 'node:child_process';
+// Runner side of the real-HTTP benchmarks: start a server process (pinned to
+// a core when asked), talk to it over IPC, and, for the fresh-server method of
+// the cluster section, load it with autocannon from this process.
+import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { waitForMessage } from '../lib/ipc.mjs';
 import { requireFromRoot } from '../lib/packages.mjs';
+import { pinnedCommand, pinningAvailable } from '../lib/pinning.mjs';
 import { percentileOfSorted } from '../lib/stats.mjs';
 
 const autocannon = requireFromRoot('autocannon');
@@ -11,10 +14,28 @@ const START_TIMEOUT_MS = 30_000;
 
 /**
  * Forks `script` with `args` and waits for its { type: 'listening', port }.
- * @returns {Promise<{ port: number, stats: () => Promise<{ cpuUs: number, requests: number }>, stop: () => Promise<void> }>}
+ * With `cpu`, the server runs under `taskset -c cpu` (taskset execs node, so
+ * the pid and the IPC channel are node's own); unpinned when taskset is absent.
+ * @param {string} scriptUrl @param {string[]} args
+ * @param {{ cpu?: number }} [options]
+ * @returns {Promise<{ port: number, pid: number, pinned: boolean, stats: () => Promise<{ cpuUs: number, requests: number }>,
+ *   ask: (type: string, fields?: object) => Promise<any>, stop: () => Promise<void> }>}
  */
-export async function startServer(scriptUrl, args) {
-  const child = fork(new URL(scriptUrl), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function startServer(scriptUrl, args, { cpu } = {}) {
+  const pinned = cpu !== undefined && pinningAvailable();
+  const stdio = ['ignore', 'inherit', 'inherit', 'ipc'];
+  let child;
+  if (pinned) {
+    const { command, args: pinnedArgs } = pinnedCommand({
+      cpu,
+      command: process.execPath,
+      args: [fileURLToPath(new URL(scriptUrl)), ...args],
+      canPin: true,
+    });
+    child = spawn(command, pinnedArgs, { stdio });
+  } else {
+    child = fork(new URL(scriptUrl), args, { stdio });
+  }
   const exited = once(child, 'exit').then(([code, signal]) => {
     throw new Error(`server ${args.join(' ')} exited early (code ${code}, signal ${signal})`);
   });
@@ -24,8 +45,17 @@ export async function startServer(scriptUrl, args) {
     exited,
     timeout(START_TIMEOUT_MS, `server ${args.join(' ')} did not report a port`),
   ]);
+  /** One request/reply over IPC: sends { type, ...fields }, resolves with the reply of the same type. */
+  const ask = async (type, fields = {}) => {
+    const reply = waitForMessage(child, type);
+    child.send({ type, ...fields });
+    return Promise.race([reply, exited]);
+  };
   return {
     port,
+    pid: child.pid,
+    pinned,
+    ask,
     async stats() {
       const reply = waitForMessage(child, 'stats');
       child.send({ type: 'stats' });

@@ -1,12 +1,12 @@
-// One contender's app in its own process: `node server.mjs <contender> <scenario>`.
-// Reports { type: 'listening', port } over IPC, then answers stats requests.
+// One contender's app in its own process: `node server.mjs <contender> <config>`,
+// config one of bench/lib/http-scenarios.mjs SERVER_CONFIGS (default, touch, fresh).
+// Reports { type: 'listening', port, pid } over IPC, then answers stats requests.
 import { contenderById } from '../lib/contenders.mjs';
-import { scenarioById } from '../lib/scenarios.mjs';
+import { SERVER_CONFIGS } from '../lib/http-scenarios.mjs';
 import { serveContender } from './serve.mjs';
 
-const [contenderId, scenarioId] = process.argv.slice(2);
-// The scenario only selects routes the app always has; checking it here
-// catches a runner/server mismatch before any figure is taken.
-scenarioById(scenarioId);
-const port = await serveContender(contenderById(contenderId).create());
-process.send({ type: 'listening', port });
+const [contenderId, configId = 'default'] = process.argv.slice(2);
+const config = SERVER_CONFIGS[configId];
+if (!config) throw new Error(`unknown server config "${configId}" (known: ${Object.keys(SERVER_CONFIGS).join(', ')})`);
+const port = await serveContender(contenderById(contenderId).create(undefined, config.middlewareOptions));
+process.send({ type: 'listening', port, pid: process.pid });

@@ -16,14 +16,20 @@ export function createBenchApp(sessionMiddleware) {
     // Fixation defence as apps do it: a fresh ID for the authenticated session.
     req.session.regenerate((err) => {
       if (err) return next(err);
-      req.session.user = 'bench-user';
+      // A small session as apps keep one: a user object and a counter.
+      req.session.user = { id: 42, name: 'bench-user', roles: ['reader'] };
       req.session.views = 0;
       res.send('welcome');
     });
   });
 
   app.get('/read', (req, res) => {
-    res.send(req.session?.user ?? 'anonymous');
+    res.send(req.session?.user?.name ?? 'anonymous');
+  });
+
+  // A route that never looks at the session (static pages, health checks).
+  app.get('/untouched', (_req, res) => {
+    res.send('ok');
   });
 
   app.get('/modify', (req, res) => {

@@ -9,7 +9,8 @@ const COMMON_OPTIONS = { secret: 'bench secret', resave: false, saveUninitialize
 /**
  * @typedef {{ middleware: Function | null, close: () => Promise<void> | void }} ContenderInstance
  * @typedef {{ id: string, title: string, storeId: string | null,
- *   create: (options?: import('./stores.mjs').StoreOptions) => ContenderInstance }} Contender
+ *   create: (options?: import('./stores.mjs').StoreOptions, middlewareOptions?: object) => ContenderInstance }} Contender
+ * middlewareOptions: added to the common options (e.g. `cookie: { maxAge }`)
  */
 
 const MIDDLEWARE_FACTORIES = {
@@ -22,10 +23,10 @@ function contender(id, title, middlewarePackage, storeId) {
     id,
     title,
     storeId,
-    create(storeOptions) {
+    create(storeOptions, middlewareOptions = {}) {
       if (middlewarePackage === null) return { middleware: null, close() {} };
       const { store, close } = storeById(storeId).create(storeOptions);
-      return { middleware: MIDDLEWARE_FACTORIES[middlewarePackage]()({ ...COMMON_OPTIONS, store }), close };
+      return { middleware: MIDDLEWARE_FACTORIES[middlewarePackage]()({ ...COMMON_OPTIONS, ...middlewareOptions, store }), close };
     },
   };
 }

@@ -9,8 +9,10 @@ import { median } from './stats.mjs';
  * One tinybench run of `fn`, which does `batch` operations per call.
  * @returns {Promise<{ hz: number, meanNs: number }>} per operation, not per call
  */
-export async function measureBatch(fn, { time, batch, iterations = 10 }) {
-  const bench = new Bench({ time, warmupTime: Math.min(50, time / 2), iterations });
+export async function measureBatch(fn, { time, batch, iterations = 10, warmupIterations = 16 }) {
+  // tinybench warms up for warmupTime AND at least warmupIterations calls (its default 16):
+  // a slow batch (an fsync per write) needs the count lowered, or warm-up dominates a quick run.
+  const bench = new Bench({ time, warmupTime: Math.min(50, time / 2), iterations, warmupIterations });
   bench.add('x', fn);
   await bench.run();
   const { result } = bench.tasks[0];
@@ -24,7 +26,7 @@ export async function measureBatch(fn, { time, batch, iterations = 10 }) {
  * Measures each group's contenders in `rounds` interleaved rounds (every
  * round runs each contender once, starting at a different one).
  * @param {Array<{ group: string, baseline: string, contenders: Array<[string, () => unknown]> }>} groups
- * @param {{ rounds: number, time: number, batch: number, iterations?: number }} settings
+ * @param {{ rounds: number, time: number, batch: number, iterations?: number, warmupIterations?: number }} settings
  * @returns {Promise<import('./micro.mjs').MicroGroup[]>} the results in contender order, medians over rounds
  */
 export async function measureMicroGroups(groups, { rounds, ...measureSettings }) {

@@ -10,9 +10,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const START = '<!-- bench:latest:start (generated from bench/results/latest.md; do not edit) -->';
 const END = '<!-- bench:latest:end -->';
 
-/** The lines of one `## ` or `#### ` section of a report, heading included, or [] when absent. */
+/**
+ * The lines of one `## ` or `#### ` section of a report, heading included, or [] when absent.
+ * A heading ending in '(' matches any heading it starts (the HTTP title names its load generator).
+ */
 function section(lines, heading) {
-  const start = lines.findIndex((line) => line === heading);
+  const start = lines.findIndex((line) => (heading.endsWith('(') ? line.startsWith(heading) : line === heading));
   if (start < 0) return [];
   const level = heading.split(' ')[0];
   let end = start + 1;
@@ -20,7 +23,7 @@ function section(lines, heading) {
   return lines.slice(start, end);
 }
 
-/** The README block: provenance, the acceptance targets and the in-process tables. */
+/** The README block: provenance, the acceptance targets, the pinned real-HTTP and the in-process tables. */
 export function renderReadmeBlock(latestMarkdown) {
   const lines = latestMarkdown.split('\n');
   const produced = lines.find((line) => line.startsWith('Produced by')) ?? '';
@@ -29,7 +32,8 @@ export function renderReadmeBlock(latestMarkdown) {
   const load = cell('| load average');
   const demote = (line) => (line.startsWith('#') ? `#${line}` : line);
   const body = [
-    ...section(lines, '## Acceptance targets (in-process figures)').map(demote),
+    ...section(lines, '## Acceptance targets').map(demote),
+    ...section(lines, '## End to end, real HTTP (').map(demote),
     ...section(lines, '## End to end, in process (light-my-request)').map(demote),
   ];
   return [

@@ -5,6 +5,7 @@ import { formatAmount, formatRatio } from './format.mjs';
 import { renderMarkdownTable } from './markdown-table.mjs';
 import { renderMicroGroup } from './micro.mjs';
 import { contenderById } from './contenders.mjs';
+import { httpScenarioById, HTTP_SCENARIOS } from './http-scenarios.mjs';
 import { SCENARIOS, scenarioById } from './scenarios.mjs';
 import { renderScaleTable } from '../scale/run.mjs';
 import { CLUSTER_SCENARIOS } from '../e2e/cluster.mjs';
@@ -45,25 +46,17 @@ export function renderReport(results, chartFile) {
     );
   }
 
-  if (results.inProcess) {
-    out.push('## Acceptance targets (in-process figures)');
+  if (results.targets.some((t) => t.status !== 'not measured')) {
+    out.push('## Acceptance targets');
+    out.push(renderTargetsTable(results.targets));
     out.push(
-      renderMarkdownTable(
-        ['target', 'req/s ratio', 'CPU ratio', 'ceiling (bare Express)', 'status'],
-        results.targets.map(({ target, measured, measuredByCpu, ceiling, status }) => [
-          `${contenderById(target.contender).title}, ${scenarioById(target.scenario).title}: ≥ ${target.atLeast}x ${contenderById(target.baseline).title}`,
-          formatRatio(measured),
-          formatRatio(measuredByCpu),
-          formatRatio(ceiling),
-          status,
-        ]),
-        ['left', 'right', 'right', 'right', 'left'],
-      ),
-    );
-    out.push(
-      'The ceiling is bare Express\'s own ratio against the same baseline in this run: a session middleware only adds work, ' +
+      'Issue 14\'s targets are read from the pinned real-HTTP section, the earlier ones from the in-process section. ' +
+        'The ceiling is bare Express\'s own ratio against the same baseline in this run: a session middleware only adds work, ' +
         'so no contender can exceed it.',
     );
+  }
+
+  if (results.inProcess) {
     out.push('## End to end, in process (light-my-request)');
     out.push(
       `The shared Express app driven without sockets, ${settings.inProcess.connections} concurrent request loops, ` +
@@ -76,14 +69,18 @@ export function renderReport(results, chartFile) {
   }
 
   if (results.http) {
-    out.push('## End to end, real HTTP (autocannon on 127.0.0.1)');
+    const h = settings.http;
+    out.push(`## End to end, real HTTP (${results.http.loadGenerator}, pinned)`);
     out.push(
-      `Each contender's server in its own process, fresh for every measurement; autocannon in the runner process with ` +
-        `${settings.http.connections} keep-alive connections, ${settings.http.rounds} interleaved round(s) of ${settings.http.durationS} s after ${settings.http.warmupS} s warm-up, medians. ` +
-        `Latency is per request as autocannon saw it; CPU is the server process's user + system time per request. ` +
-        `Load generator and server share the machine's ${machine.cores} cores.`,
+      `Every contender's server started once per configuration and kept warm, ${results.http.pinned ? 'pinned to core 0 (`taskset -c 0`)' : '**not pinned**'}; ` +
+        `${results.http.loadGenerator === 'wrk' ? `\`taskset -c 1 wrk -t1 -c${h.connections} -d${h.burstS}s\`` : `autocannon (wrk absent), ${h.connections} connections`} ` +
+        `with one session cookie per server as a header; contenders take turns in ${h.burstS} s bursts over ${h.rounds} round(s), order rotated each round, ` +
+        `after ${h.warmupS > 0 ? `a ${h.warmupS} s warm-up burst per server and scenario` : 'no warm-up (quick: cold servers, figures only show the suite works)'}. ` +
+        'Server CPU per request: utime + stime of the server process from /proc/<pid>/stat before and after each burst, divided by the requests the burst completed. ' +
+        'Ratios are medians of per-round req/s ratios.',
     );
-    out.push(renderLoadTables(results.http.summaries, SCENARIOS, results.http.baselines, 'server CPU µs/req'));
+    out.push(renderHttpOverview(results.http.summaries));
+    out.push(renderLoadTables(results.http.summaries, HTTP_SCENARIOS, results.http.baselines, 'server CPU µs/req'));
   }
 
   if (results.cluster) {
@@ -123,4 +120,55 @@ export function renderReport(results, chartFile) {
       '`npm run bench -- --quick` is a one-minute smoke run written to <date>-quick.md only.',
   );
   return `${out.join('\n\n')}\n`;
+}
+
+/** One row per target: which issue, what, measured, ceiling, status. */
+export function renderTargetsTable(targets) {
+  return renderMarkdownTable(
+    ['issue', 'section', 'target', 'req/s ratio', 'CPU ratio', 'ceiling (bare Express)', 'status'],
+    targets.map(({ target, measured, measuredByCpu, ceiling, status }) => {
+      const scenarioTitle = target.section === 'http' ? httpScenarioById(target.scenario).title : scenarioById(target.scenario).title;
+      return [
+        target.issue,
+        target.section === 'http' ? 'real HTTP' : 'in process',
+        `${contenderById(target.contender).title}, ${scenarioTitle}: ≥ ${target.atLeast}x ${contenderById(target.baseline).title}`,
+        formatRatio(measured),
+        formatRatio(measuredByCpu),
+        formatRatio(ceiling),
+        status,
+      ];
+    }),
+    ['left', 'left', 'left', 'right', 'right', 'right', 'left'],
+  );
+}
+
+/**
+ * Issue 14's table: server CPU µs per request of each contender, and our
+ * req/s ratios to bare Express and to express-session, one row per scenario
+ * (LmdbStore as its own row, as the issue lists it).
+ */
+export function renderHttpOverview(summaries) {
+  const rows = [];
+  for (const scenario of HTTP_SCENARIOS) {
+    const summary = summaries.get(scenario.id);
+    if (!summary) continue;
+    const of = (id) => summary.find((row) => row.contenderId === id);
+    for (const ours of ['ours-memory', 'ours-lmdb']) {
+      const row = of(ours);
+      if (!row) continue;
+      rows.push([
+        ours === 'ours-lmdb' ? `LmdbStore, ${scenario.title}` : scenario.title,
+        formatAmount(of('bare')?.cpuUsPerReq),
+        formatAmount(of('express-session')?.cpuUsPerReq),
+        formatAmount(row.cpuUsPerReq),
+        formatRatio(row.ratios.bare),
+        formatRatio(row.ratios['express-session']),
+      ]);
+    }
+  }
+  return renderMarkdownTable(
+    ['scenario', 'bare Express µs/req', 'express-session µs/req', 'wasm-session µs/req', 'ours/bare', 'ours/ref'],
+    rows,
+    ['left', 'right', 'right', 'right', 'right', 'right'],
+  );
 }

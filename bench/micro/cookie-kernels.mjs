@@ -95,7 +95,7 @@ function groups() {
 }
 
 export async function run({ quick = false } = {}) {
-  const out = await measureMicroGroups(groups(), { rounds: quick ? 3 : 15, time: quick ? 60 : 150, batch: BATCH });
+  const out = await measureMicroGroups(groups(), { rounds: quick ? 2 : 15, time: quick ? 40 : 150, batch: BATCH });
   if (sink === 0.5) console.log(sink);
   return out;
 }

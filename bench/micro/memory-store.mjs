@@ -92,7 +92,7 @@ function groups(stores) {
 export async function run({ quick = false } = {}) {
   const stores = createStores();
   try {
-    return await measureMicroGroups(groups(stores), { rounds: quick ? 3 : 9, time: quick ? 60 : 250, batch: BATCH });
+    return await measureMicroGroups(groups(stores), { rounds: quick ? 2 : 9, time: quick ? 40 : 250, batch: BATCH });
   } finally {
     stores.memorystore.stopInterval();
     stores.ours.close();
