@@ -1,4 +1,4 @@
-// bench/micro/long-cookie-header.mjs — a Cookie header of ~1 MB (100,000
+// bench/standalone/long-cookie-header.mjs — a Cookie header of ~1 MB (100,000
 // small cookies, the session cookie last or absent), read by wasm-session's
 // codec against express-session's path (cookie@0.7.2 parse + cookie-signature
 // unsign) and against doing nothing; then whole requests carrying it,
@@ -7,7 +7,7 @@
 // wasm-session. Extra shapes and sizes show the time grows linearly.
 // Imports the BUILT package: run `npm run build` first.
 //
-//   node bench/micro/long-cookie-header.mjs [--quick]
+//   node bench/standalone/long-cookie-header.mjs [--quick]
 import { performance } from 'node:perf_hooks';
 import { createBenchApp } from '../lib/app.mjs';
 import { median } from '../lib/stats.mjs';

@@ -1,4 +1,4 @@
-// bench/micro/user-index.mjs — what the per-user index (userKey) and the merge
+// bench/standalone/user-index.mjs — what the per-user index (userKey) and the merge
 // on save cost a save that does not change the user: the middleware's fast
 // write of a loaded session, nobody else writing, on MemoryStore and LmdbStore.
 // Variants, interleaved round by round (A/B/C/A/B/C…), medians over rounds:
@@ -7,7 +7,7 @@
 //   userKey the same with the store's userKey option   (the user field is unchanged)
 // Imports the BUILT package: run `npm run build` first.
 //
-//   node bench/micro/user-index.mjs [--rounds N]
+//   node bench/standalone/user-index.mjs [--rounds N]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
