@@ -34,10 +34,23 @@ export const DROP: unique symbol = Symbol('wasm-session.drop-save');
  * with mine, as a plain save would.
  */
 export function mergeOnSave(baseData: string, mine: string, theirs: string | undefined): string | typeof DROP {
+  const merged = mergeOverStored(baseData, mine, theirs);
+  return merged === MINE_OVER_BASE ? mine : merged;
+}
+
+/**
+ * What mergeOnSave answers "mine" with when the store held exactly the base
+ * (nobody wrote since this request loaded): the stores' per-user index then
+ * knows the stored user is the base's, without reading it.
+ */
+export const MINE_OVER_BASE: unique symbol = Symbol('wasm-session.mine-over-base');
+
+/** mergeOnSave, telling the common case (store held the base, mine is stored as it is) apart as MINE_OVER_BASE. */
+export function mergeOverStored(baseData: string, mine: string, theirs: string | undefined): string | typeof DROP | typeof MINE_OVER_BASE {
   if (theirs === undefined) return DROP;
   // The common case: nobody wrote since this request loaded, so mine is the answer as it is.
   const theirsData = dataPartOf(theirs);
-  if (theirsData === baseData) return mine;
+  if (theirsData === baseData) return MINE_OVER_BASE;
   // Mine unchanged from base: the store's data wins; only the cookie is this request's.
   if (theirsData !== undefined && dataPartOf(mine) === baseData) return spliceCookie(mine, theirsData) ?? mergeKeys(baseData, mine, theirs);
   return mergeKeys(baseData, mine, theirs);

@@ -36,10 +36,53 @@ export function topLevelField(json: string, needle: string): string | undefined 
   }
 }
 
-/** Whether the key starting at `at` is a member of the outermost object (not nested, not inside a string). */
-function isTopLevelKey(json: string, at: number): boolean {
+/**
+ * Whether a save keeps the user its merge base had: `mine` is the whole
+ * session text, `baseData` the data part (after the cookie) the request
+ * loaded. True only when proven: both have the same top-level user, or
+ * neither holds the key at all; false means "not shown", and the caller does
+ * the full index update. Costs a native indexOf per text, a native match of
+ * mine's cookie (a flat object, as every Cookie is) and a scan of the data
+ * before the field, which usually sits right after the cookie.
+ */
+export function keepsBaseUser(baseData: string, mine: string, needle: string): boolean {
+  const inBase = baseData.indexOf(needle);
+  if (inBase < 0) return mine.indexOf(needle) < 0;
+  const dataStart = flatCookieEnd(mine);
+  if (dataStart < 0) return false;
+  const inMine = mine.indexOf(needle, dataStart);
+  // The first occurrence in each must be the top-level key; anything else is left to the full update.
+  if (inMine < 0 || !isTopLevelKey(baseData, inBase, 0) || !isTopLevelKey(mine, inMine, dataStart)) return false;
+  const baseValue = inBase + needle.length;
+  const length = endOfValue(baseData, baseValue) - baseValue;
+  const mineValue = inMine + needle.length;
+  if (length < 0 || endOfValue(mine, mineValue) - mineValue !== length) return false;
+  // Values are short: a char loop beats slicing one to compare.
+  for (let k = 0; k < length; k++) if (baseData.charCodeAt(baseValue + k) !== mine.charCodeAt(mineValue + k)) return false;
+  return true;
+}
+
+/**
+ * `{"cookie":` then a flat object whose strings hold no escapes, matched
+ * natively. In JSON text such a match ends exactly where the cookie does,
+ * since its strings can only pair up as they do in the text.
+ */
+const FLAT_COOKIE = /\{"cookie":\{(?:"[^"\\]*":(?:"[^"\\]*"|[^"\\,:{}[\]]*),?)*\}/y;
+
+/** Index just past the cookie of `json` when it is a flat object, else -1 (nested values or escapes: not shown cheaply). */
+function flatCookieEnd(json: string): number {
+  FLAT_COOKIE.lastIndex = 0;
+  return FLAT_COOKIE.test(json) ? FLAT_COOKIE.lastIndex : -1;
+}
+
+/**
+ * Whether the key starting at `at` is a member of the outermost object (not
+ * nested, not inside a string); `from` is a position between members of it
+ * (1, just inside the opening brace, or the end of the cookie).
+ */
+function isTopLevelKey(json: string, at: number, from = 1): boolean {
   let depth = 0;
-  for (let i = 1; i < at; i++) {
+  for (let i = from; i < at; i++) {
     const c = json.charCodeAt(i);
     if (c === 0x22 /* " */) {
       i = closingQuote(json, i);

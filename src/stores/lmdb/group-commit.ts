@@ -1,5 +1,5 @@
 import { commitFailed } from '../../errors';
-import { DROP, mergeOnSave } from '../merge';
+import { DROP, MINE_OVER_BASE, mergeOverStored } from '../merge';
 import { noop } from '../../noop';
 import { conditionalWrite, type LmdbEnvironment } from './open-env';
 import { decodeExpiry } from './record';
@@ -230,11 +230,15 @@ function applyQueue(
     const sid = queue[i + 1] as string;
     switch (queue[i] as Op) {
       case MERGE: {
-        const merged = mergeOnSave(queue[i + 4] as string, queue[i + 2] as string, liveText(env, sid, now));
+        const base = queue[i + 4] as string;
+        const mine = queue[i + 2] as string;
+        const merged = mergeOverStored(base, mine, liveText(env, sid, now));
         if (merged === DROP) break;
-        data.put(sid, merged);
+        const text = merged === MINE_OVER_BASE ? mine : merged;
+        data.put(sid, text);
         expiry.put(sid, queue[i + 3] as Buffer);
-        index?.written(sid, merged);
+        // The stored data was the base, indexed under the base's user (same transaction): keeping it needs no index read or write.
+        if (index !== undefined && !(merged === MINE_OVER_BASE && index.keepsUser(base, mine))) index.written(sid, text);
         break;
       }
       case WRITE:

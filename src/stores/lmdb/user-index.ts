@@ -1,6 +1,6 @@
 import type { LmdbEnvironment } from './open-env';
 import { decodeExpiry } from './record';
-import { topLevelField, userNeedle } from '../user-field';
+import { keepsBaseUser, topLevelField, userNeedle } from '../user-field';
 
 /**
  * LmdbStore's per-user index, kept inside the environment so that every
@@ -47,6 +47,15 @@ export class LmdbUserIndex {
     }
     users.put(user + SEPARATOR + sid, '');
     userOf.put(sid, user);
+  }
+
+  /**
+   * Whether a save of `json` over stored data `baseData` provably keeps its
+   * user: then written() would change nothing, and the sid → user read is
+   * saved as well.
+   */
+  keepsUser(baseData: string, json: string): boolean {
+    return keepsBaseUser(baseData, json, this.needle);
   }
 }
 

@@ -3,7 +3,7 @@ import { Store } from '../../session/store';
 import type { StoreCallback, StoredSession } from '../../types';
 import { EngineLimitError, LruStoreEngine, type LruEngineStats } from '../../wasm/lru-store';
 import { FAST_STORE, recordFastStoreMethods, type FastStoreAccess } from '../fast-store';
-import { DROP, mergeOnSave } from '../merge';
+import { DROP, MINE_OVER_BASE, mergeOverStored } from '../merge';
 import { answer, type PerUserSessions } from '../per-user';
 import { explicitSaveBase } from '../save-base';
 import { userText } from '../user-field';
@@ -269,14 +269,17 @@ function saveMerged(
   expires: number,
   baseData: string | undefined,
 ): void {
-  let text = json;
-  if (baseData !== undefined) {
-    const merged = mergeOnSave(baseData, json, engine.peek(sid, Date.now()));
-    if (merged === DROP) return;
-    text = merged;
+  if (baseData === undefined) {
+    engine.write(sid, json, expires);
+    users?.written(sid, json);
+    return;
   }
+  const merged = mergeOverStored(baseData, json, engine.peek(sid, Date.now()));
+  if (merged === DROP) return;
+  const text = merged === MINE_OVER_BASE ? json : merged;
   engine.write(sid, text, expires);
-  users?.written(sid, text);
+  // The store held the base, whose user the index has: a save that keeps it needs no index work.
+  if (users !== undefined && !(merged === MINE_OVER_BASE && users.keepsUser(baseData, json))) users.written(sid, text);
 }
 
 /** The ID as the engine's key; its byte length is the engine's to check (sidTooLong). LmdbStore's sidOrThrow (lmdb/record.ts) applies lmdb's key rules. */

@@ -1,5 +1,5 @@
 import type { LruStoreEngine } from '../../wasm/lru-store';
-import { topLevelField, userNeedle } from '../user-field';
+import { keepsBaseUser, topLevelField, userNeedle } from '../user-field';
 
 /** Index entries allowed beyond twice the live sessions before a pruning pass. */
 const PRUNE_SLACK = 1024;
@@ -47,6 +47,11 @@ export class MemoryUserIndex {
     if (sessions === undefined) this.sessionsOf.set(user, (sessions = new Set()));
     sessions.add(sid);
     if (this.userOf.size > 2 * this.engine.entries + PRUNE_SLACK) this.prune();
+  }
+
+  /** Whether a save of `json` over stored data `baseData` provably keeps its user (then written() would change nothing). */
+  keepsUser(baseData: string, json: string): boolean {
+    return keepsBaseUser(baseData, json, this.needle);
   }
 
   removed(sid: string): void {
