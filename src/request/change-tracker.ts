@@ -1,6 +1,7 @@
 import type { Cookie } from '../session/cookie';
 import type { Session } from '../session/session';
 import type { TrackerLink } from './tracker-link';
+import { endOfValue } from '../json-value-end';
 
 /**
  * Change detection compares the session's data without its cookie (touching
@@ -29,28 +30,6 @@ export function dataPartOfObject(sess: object): string {
   return json === '{}' ? '}' : ',' + json.slice(1);
 }
 
-/** Index just past the JSON value starting at `i` (object, array, string or literal), or -1 if it never ends. */
-function endOfValue(json: string, i: number): number {
-  let depth = 0;
-  for (; i < json.length; i++) {
-    const c = json.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      for (i++; i < json.length; i++) {
-        const d = json.charCodeAt(i);
-        if (d === 0x5c /* \ */) i++;
-        else if (d === 0x22) break;
-      }
-      if (depth === 0) return i + 1;
-    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      depth++;
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      if (--depth <= 0) return depth === 0 ? i + 1 : i;
-    } else if (c === 0x2c /* , */ && depth === 0) {
-      return i;
-    }
-  }
-  return -1;
-}
 
 /** Whether a session has no own enumerable key but its cookie: a fresh one's data part is then `}`. */
 function hasOnlyCookie(sess: object): boolean {

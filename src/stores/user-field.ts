@@ -7,6 +7,7 @@
  * Users are compared by the JSON text of their value, so `42` and `"42"` are
  * different users, and `null` (or an absent field) is no user.
  */
+import { endOfValue } from '../json-value-end';
 
 /** The needle a store searches for: the key as JSON.stringify writes it, with its colon. */
 export function userNeedle(userKey: string): string {
@@ -104,29 +105,6 @@ function closingQuote(json: string, open: number): number {
   return -1;
 }
 
-/** Index just past the JSON value starting at `i`, or -1 if it never ends. */
-function endOfValue(json: string, i: number): number {
-  let depth = 0;
-  for (; i < json.length; i++) {
-    const c = json.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      for (i++; i < json.length; i++) {
-        const d = json.charCodeAt(i);
-        if (d === 0x5c /* \ */) i++;
-        else if (d === 0x22) break;
-      }
-      if (depth === 0) return i + 1;
-    } else if (c === 0x7b || c === 0x5b) {
-      depth++;
-    } else if (c === 0x7d || c === 0x5d) {
-      if (--depth < 0) return i; // the outer object's end closes a literal value
-      if (depth === 0) return i + 1;
-    } else if (c === 0x2c && depth === 0) {
-      return i;
-    }
-  }
-  return -1;
-}
 
 /** userKey names a top-level data field: a non-empty string other than the cookie. Checked by both stores' options. */
 export function checkUserKey(userKey: unknown): asserts userKey is string | undefined {
