@@ -52,8 +52,8 @@ function withCode<E extends Error>(err: E, code: SessionErrorCode): E & { code: 
   return Object.assign(err, { code });
 }
 
-/** The first characters of a session ID, enough to tell sessions apart in a log, too few to use. */
-function sidPrefix(sid: string): string {
+/** The first characters of a session ID, enough to tell sessions apart in a log or event, too few to use. */
+export function sidPrefix(sid: string): string {
   return `${sid.slice(0, 6)}…`;
 }
 
@@ -69,7 +69,7 @@ function storeError(code: SessionErrorCode, message: string, cause?: unknown): S
 
 // ---- the middleware's errors ----
 
-/** A bad option at setup; the message is express-session's. */
+/** A bad option at setup; the message is express-session's (or cookie@0.7.2's) where it has one for the same mistake. */
 export function invalidOption(message: string): TypeError & { code: SessionErrorCode } {
   return withCode(new TypeError(message), 'ERR_SESSION_INVALID_OPTION');
 }
@@ -96,12 +96,6 @@ export function storeNotAttached(): TypeError & { code: SessionErrorCode } {
 export function serializeFailed(cause: unknown): Error & { code: SessionErrorCode } {
   const reason = cause instanceof Error ? cause.message : String(cause);
   return withCode(new Error(`session data cannot be serialised: ${reason}`, { cause }), 'ERR_SESSION_SERIALIZE');
-}
-
-/** A store handed back text that is not a session's JSON; only this session is affected. */
-export function corruptSession(sid: string, cause: unknown): Error & { code: SessionErrorCode } {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return withCode(new Error(`stored session ${sidPrefix(sid)} is not valid JSON: ${reason}`, { cause }), 'ERR_SESSION_CORRUPT');
 }
 
 /**
@@ -152,12 +146,7 @@ export function storeSerializeEmpty(value: unknown): SessionError {
   return storeError('ERR_SESSION_SERIALIZE', `session cannot be serialised: ${typeof value}`);
 }
 
-/** MemoryStore holds text that does not parse (never written by the store itself). */
-export function storedSessionNotJson(cause: unknown): SessionError {
-  return storeError('ERR_SESSION_CORRUPT', 'stored session is not JSON', cause);
-}
-
-/** An LmdbStore entry that is not what the store writes; `why` says what is wrong with it. */
+/** A stored session that breaks the rules of stores/stored-json.ts; `why` says what is wrong with it. */
 export function corruptStoredEntry(sid: string, why: string, cause?: unknown): SessionError {
   const err = storeError('ERR_SESSION_CORRUPT', `stored session ${sidPrefix(sid)} is corrupt: ${why}`, cause);
   err.sid = sid;
@@ -187,11 +176,6 @@ export function userKeyMissing(method: string): SessionError {
 /** Session data nested deeper than stored sessions may be (stored-json.ts): refused at write, so no load can fail on it. */
 export function sessionTooDeep(maxDepth: number): SessionError {
   return storeError('ERR_SESSION_SERIALIZE', `session cannot be serialised: nested deeper than ${maxDepth} levels`);
-}
-
-/** The first characters of a session ID, for events and logs that must not hold a usable ID. */
-export function sessionIdPrefix(sid: string): string {
-  return sidPrefix(sid);
 }
 
 /** The cookie kernel could not allocate a codec record: its Wasm memory cannot grow further. */

@@ -3,7 +3,7 @@
  * the property `name`, or null when none does: how the package tells a
  * store's own method from one it inherits.
  */
-export function methodOwner(obj: object, name: string): object | null {
+function methodOwner(obj: object, name: string): object | null {
   let proto: object | null = obj;
   while (proto !== null && !Object.prototype.hasOwnProperty.call(proto, name)) proto = Object.getPrototypeOf(proto);
   return proto;

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { debug } from '../debug';
-import { corruptStoredEntry, sessionIdPrefix, sessionTooDeep, storeSerializeEmpty, storeSerializeFailed, type SessionError } from '../errors';
+import { corruptStoredEntry, sidPrefix, sessionTooDeep, storeSerializeEmpty, storeSerializeFailed, type SessionError } from '../errors';
 import type { StoredSession } from '../types';
 
 /**
@@ -128,7 +128,7 @@ export function sidFitsKey(sid: string, maxBytes: number): boolean {
  * met the entry.
  */
 export function announceCorrupt(store: EventEmitter, err: SessionError): void {
-  const sid = sessionIdPrefix(err.sid ?? '');
+  const sid = sidPrefix(err.sid ?? '');
   debug('removed corrupt session %s: %s', sid, err.message);
   process.nextTick(() => store.emit('corrupt', { sid, error: err }));
 }

@@ -232,10 +232,11 @@ function createFastAccess(
     },
     writeJSON: write,
     touch(sid, json, expiresAt) {
-      if (!sidFitsKey(sidOrThrow(sid), engine.keyCapacity)) return;
+      const key = sidOrThrow(sid);
+      if (!sidFitsKey(key, engine.keyCapacity)) return;
       let result: number;
       try {
-        result = engine.touch(sidOrThrow(sid), json, effectiveExpiry(expiresAt, ttl), Date.now());
+        result = engine.touch(key, json, effectiveExpiry(expiresAt, ttl), Date.now());
       } catch (err) {
         throw storeError(err, engine);
       }
