@@ -4,7 +4,6 @@
  * session cookie with the cookie's own name, path, domain and flags. Off by
  * default, and then every destroy looks exactly as on express-session.
  */
-import signature from 'cookie-signature';
 import { describe, expect, it } from 'vitest';
 import {
   assertSameTranscript,
@@ -17,14 +16,13 @@ import {
   type Step,
 } from './helpers/differential';
 import { session } from './helpers/package';
+import { signedSessionCookie } from './helpers/signed-cookie';
 
 const SECRET = 'keyboard cat';
 const base = { secret: SECRET, resave: false, saveUninitialized: false };
 const EPOCH = 'Expires=Thu, 01 Jan 1970 00:00:00 GMT';
 
-function cookieFor(sid: string, name = 'connect.sid'): string {
-  return `${name}=` + encodeURIComponent('s:' + signature.sign(sid, SECRET));
-}
+const cookieFor = (sid: string, name?: string): string => signedSessionCookie(sid, SECRET, name);
 
 function seed(store: any, sid: string, cookie: Record<string, unknown> = {}) {
   store.data.set(sid, JSON.stringify({ cookie: { originalMaxAge: null, expires: null, httpOnly: true, path: '/', ...cookie }, views: 1 }));

@@ -7,7 +7,6 @@
  * restart their lifetime without an error. Without the option nothing
  * changes (the differential suite runs without it).
  */
-import signature from 'cookie-signature';
 import { describe, expect, it } from 'vitest';
 import {
   ACTIONS,
@@ -21,14 +20,13 @@ import {
   type Step,
 } from './helpers/differential';
 import { reference, session } from './helpers/package';
+import { signedSessionCookie } from './helpers/signed-cookie';
 
 const SECRET = 'keyboard cat';
 const base = { secret: SECRET, resave: false, saveUninitialized: false };
 const HOUR = 3600_000;
 
-function cookieFor(sid: string): string {
-  return 'connect.sid=' + encodeURIComponent('s:' + signature.sign(sid, SECRET));
-}
+const cookieFor = (sid: string): string => signedSessionCookie(sid, SECRET);
 
 function idFrom(setCookie: string[]): string | undefined {
   const mine = setCookie.find((c) => c.startsWith('connect.sid='));

@@ -9,14 +9,14 @@
  * wrote it, then next(err)) — and asserts one response, its status, the
  * Set-Cookie, and what the store holds afterwards.
  */
-import signature from 'cookie-signature';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { express4, httpRequest, listen, type HttpResult } from './helpers/differential';
 import { reference, session } from './helpers/package';
 import { call, removeTempStores, tempStorePath } from './helpers/lmdb';
+import { signedSessionCookie } from './helpers/signed-cookie';
 
 const SECRET = 'loud failures';
-const cookieFor = (id: string) => `connect.sid=${encodeURIComponent('s:' + signature.sign(id, SECRET))}`;
+const cookieFor = (id: string) => signedSessionCookie(id, SECRET);
 const cookieOf = (res: HttpResult) => (res.headers['set-cookie'] as string[] | undefined)?.[0]?.split(';')[0];
 
 type Kind = 'MemoryStore' | 'LmdbStore' | 'callback store';

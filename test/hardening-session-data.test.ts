@@ -6,17 +6,17 @@
  * (a cycle, a BigInt) must fail only its own request with
  * ERR_SESSION_SERIALIZE and leave every other session as it was.
  */
-import signature from 'cookie-signature';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { express4 } from './helpers/differential';
 import { reference, session } from './helpers/package';
 import { removeTempStores, tempStorePath } from './helpers/lmdb';
+import { signedSessionCookie } from './helpers/signed-cookie';
 
 const SECRET = 'session data secret';
 const SID = 'hostile-data-session-000000000000';
 const OTHER = 'innocent-bystander-session-000000';
-const cookieFor = (id: string) => `connect.sid=${encodeURIComponent('s:' + signature.sign(id, SECRET))}`;
+const cookieFor = (id: string) => signedSessionCookie(id, SECRET);
 
 /** Stored text an attacker who can write into the store (or a buggy writer) might leave. */
 const HOSTILE_JSON =

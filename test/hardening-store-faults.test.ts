@@ -7,14 +7,14 @@
  * request exactly once, never crash, and, with the storeTimeout option,
  * give up on a silent store with ERR_SESSION_STORE_TIMEOUT.
  */
-import signature from 'cookie-signature';
 import { afterEach, describe, expect, it } from 'vitest';
 import { express4, httpRequest, listen, type HttpResult } from './helpers/differential';
 import { reference, session } from './helpers/package';
+import { signedSessionCookie } from './helpers/signed-cookie';
 
 const SECRET = 'store faults secret';
 const SID = 'existing-session-id-0000000000000';
-const cookieFor = (id: string) => `connect.sid=${encodeURIComponent('s:' + signature.sign(id, SECRET))}`;
+const cookieFor = (id: string) => signedSessionCookie(id, SECRET);
 
 type Mode = 'ok' | 'error' | 'enoent' | 'throw' | 'sync' | 'twice' | 'never' | 'twice-late-error';
 type Op = 'get' | 'set' | 'destroy' | 'touch';
