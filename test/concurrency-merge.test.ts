@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
 const { mergeOnSave, DROP } = require('../dist/stores/merge.js');
-const { dataPartOf } = require('../dist/request/change-tracker.js');
+const { dataPartOf } = require('../dist/format/data-part.js');
 
 const C1 = { path: '/', originalMaxAge: 1 };
 const C2 = { path: '/', originalMaxAge: 2 };

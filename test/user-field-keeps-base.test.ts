@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keepsBaseUser, userNeedle } from '../src/stores/user-field';
-import { dataPartOf } from '../src/request/change-tracker';
+import { dataPartOf } from '../src/format/data-part';
 import { MemoryStore } from '../src/stores/memory/memory-store';
 import { FAST_STORE } from '../src/stores/fast-store';
 

@@ -17,7 +17,7 @@ import { median } from '../lib/stats.mjs';
 const require = createRequire(import.meta.url);
 const session = require('../../dist/index.js');
 const { FAST_STORE } = require('../../dist/stores/fast-store.js');
-const { dataPartOf } = require('../../dist/request/change-tracker.js');
+const { dataPartOf } = require('../../dist/format/data-part.js');
 
 const argRounds = process.argv.indexOf('--rounds');
 const ROUNDS = argRounds > 0 ? Number(process.argv[argRounds + 1]) : 15;

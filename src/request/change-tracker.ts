@@ -1,7 +1,7 @@
 import type { Cookie } from '../session/cookie';
 import type { Session } from '../session/session';
-import type { TrackerLink } from './tracker-link';
-import { endOfValue } from '../json-value-end';
+import type { TrackerLink } from '../session/tracker-link';
+import { dataPartOf, dataPartOfObject } from '../format/data-part';
 
 /**
  * Change detection compares the session's data without its cookie (touching
@@ -13,23 +13,6 @@ import { endOfValue } from '../json-value-end';
  * response, which is also what the store is given. Only a session whose
  * cookie is not its first key takes the slower road through a copy.
  */
-
-const COOKIE_PREFIX = '{"cookie":';
-
-/** The data part of a whole session's JSON, or undefined when the cookie is not its first key. */
-export function dataPartOf(json: string): string | undefined {
-  if (!json.startsWith(COOKIE_PREFIX)) return undefined;
-  const end = endOfValue(json, COOKIE_PREFIX.length);
-  return end < 0 ? undefined : json.slice(end);
-}
-
-/** The data part of any session-shaped object, by copying it without its cookie. */
-export function dataPartOfObject(sess: object): string {
-  const { cookie: _cookie, ...data } = sess as { cookie?: unknown };
-  const json = JSON.stringify(data);
-  return json === '{}' ? '}' : ',' + json.slice(1);
-}
-
 
 /** Whether a session has no own enumerable key but its cookie: a fresh one's data part is then `}`. */
 function hasOnlyCookie(sess: object): boolean {

@@ -7,7 +7,7 @@ import { isSecure } from './is-secure';
 import type { NextFunction, SessionContext } from '../context';
 import { Session, type SessionRequest } from '../session/session';
 import type { SessionIdCodec } from '../cookie-codec/codec';
-import { StoreCall, type StoreOperation } from './store-call';
+import { StoreCall, type StoreOperation } from '../session/store-call';
 import { cookieExpiry } from '../stores/cookie-expiry';
 import { endWhileHeld, hold, release, type HeldView } from './held-response';
 import type { FastStoreAccess, FastWriteResult } from '../stores/fast-store';

@@ -2,11 +2,11 @@ import type { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { Cookie } from './cookie';
 import { isBaseStoreMethod } from './method-owner';
-import { REQUEST_TRACKER, type TrackedRequest } from '../request/tracker-link';
+import { REQUEST_TRACKER, type TrackedRequest } from './tracker-link';
 import { debug } from '../debug';
 import { invalidArgument, sessionNotFound } from '../errors';
 import { noop } from '../noop';
-import { StoreCall, type StoreOperation } from '../request/store-call';
+import { StoreCall, type StoreOperation } from './store-call';
 import type { SessionData, StoreCallback, StoredSession } from '../types';
 
 type Callback = (err?: unknown) => void;

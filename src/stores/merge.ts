@@ -1,4 +1,4 @@
-import { dataPartOf } from '../request/change-tracker';
+import { dataPartOf } from '../format/data-part';
 
 /**
  * The save rule of our stores when concurrent requests share one session.

@@ -1,4 +1,4 @@
-import { REQUEST_TRACKER, type TrackedRequest } from '../request/tracker-link';
+import { REQUEST_TRACKER, type TrackedRequest } from '../session/tracker-link';
 
 /**
  * The merge base of an explicit `req.session.save()` reaching our store's

@@ -1,4 +1,4 @@
-import type { Cookie } from '../session/cookie';
+import type { Cookie } from './cookie';
 
 /**
  * Where the middleware leaves a request's tracker, so that Session#save and
