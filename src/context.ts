@@ -19,4 +19,6 @@ export interface SessionContext extends ResolvedOptions {
   codecForSecret: Map<unknown, SessionIdCodec>;
   /** This middleware's Set-Cookie serializer, whose caches no other middleware shares. */
   setCookie: SetCookieSerializer;
+  /** Whether requests on our own store load their session on first use of req.session (middleware.ts canDeferLoad). */
+  deferLoad: boolean;
 }

@@ -1,25 +1,23 @@
 import type { ServerResponse } from 'node:http';
 import depd from 'depd';
 import parseUrl from 'parseurl';
-import { ChangeTracker } from './request/change-tracker';
 import { REQUEST_TRACKER, type TrackedRequest } from './session/tracker-link';
-import { Cookie, type CookieOptions } from './session/cookie';
 import { debug } from './debug';
-import { corruptStoredEntry, secretRequired } from './errors';
-import { isSecure } from './request/is-secure';
-import { checkCookieOptions, resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
-import { finishResponse } from './request/response-finish';
-import { Session, sessionInflaterFor, type SessionRequest, type Store } from './session/session';
+import { secretRequired } from './errors';
+import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
+import { RequestSession } from './request/request-session';
+import { installRequestAccessors, hasRequestAccessors } from './request/request-accessors';
+import { installResponseHooks } from './request/response-hooks';
+import { adoptLoaded, generateSession, resolveCookieOptions, startNewSession } from './request/load-session';
+import { sessionInflaterFor, type SessionRequest } from './session/session';
 import { createSessionIdCodec, type SessionIdCodec } from './cookie-codec/codec';
 import type { SecretKey } from './cookie-codec/secret';
 import { SetCookieSerializer } from './cookie-codec/set-cookie';
 import { readSessionId } from './request/read-session-id';
-import { hasOutlived, stampCreation } from './session/lifetime';
 import { StoreCall } from './session/store-call';
 import { FastPath } from './request/fast-path';
 import type { NextFunction, SessionContext } from './context';
 import { checkStoredSession } from './stores/stored-json';
-import type { StoredSession } from './types';
 
 // Created here so depd attributes the setup warnings to the code that called the factory.
 const deprecate = depd('wasm-session');
@@ -37,10 +35,12 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
   if (resolved.deprecated.saveUninitialized) deprecate('undefined saveUninitialized option; provide saveUninitialized option');
   if (resolved.deprecated.secret) deprecate('req.secret; provide secret option');
 
-  const ctx = createContext(resolved);
+  const ctx = createContext(resolved, (options as { lazySession?: unknown } | undefined)?.lazySession === true);
   const store = ctx.store;
 
   store.generate = (req) => generateSession(ctx, req);
+  installRequestAccessors();
+  installResponseHooks();
   store.on('disconnect', () => {
     ctx.storeReady = false;
   });
@@ -79,19 +79,16 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
       return;
     }
 
-    req.sessionStore = store;
     const cookieId = readSessionId(req, ctx.name, codec);
-    req.sessionID = cookieId as string;
-
-    const tracker = new ChangeTracker();
-    tracker.storeTimeout = ctx.storeTimeout;
-    (req as TrackedRequest)[REQUEST_TRACKER] = tracker;
-    finishResponse(ctx, req, res, next, cookieId, codec, tracker);
+    const accessors = hasRequestAccessors(req);
+    const state = new RequestSession(ctx, req, res, next, cookieId, codec, accessors);
+    // The one property this middleware adds to the request.
+    (req as TrackedRequest)[REQUEST_TRACKER] = state;
 
     if (!cookieId) {
       debug('no SID sent, generating session');
       try {
-        startNewSession(ctx, req, tracker);
+        startNewSession(ctx, req, state);
       } catch (err) {
         next(err);
         return;
@@ -103,10 +100,16 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
     debug('fetching %s', cookieId);
     const fast = ctx.fastPath?.current();
     if (fast !== undefined) {
+      if (accessors && ctx.deferLoad) {
+        // Our own store: loading on first use of req.session is unobservable, and a handler that never reads it costs no parse.
+        state.deferLoad(fast);
+        next();
+        return;
+      }
       try {
         // Our store answers a corrupt entry as not found (it removes and reports it), so the user is not locked out.
         const loaded = fast.readSession(cookieId);
-        adoptLoaded(ctx, req, tracker, loaded?.session, loaded?.text);
+        adoptLoaded(ctx, req, state, loaded?.session, loaded?.text);
       } catch (err) {
         next(err);
         return;
@@ -125,7 +128,7 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
       try {
         // A foreign store's answer meets the same shape rule as our stores' text; a failure is next(err) ERR_SESSION_CORRUPT.
         const stored = err || !sess ? undefined : checkStoredSession(cookieId, sess);
-        adoptLoaded(ctx, req, tracker, stored, undefined);
+        adoptLoaded(ctx, req, state, stored, undefined);
       } catch (e) {
         next(e);
         return;
@@ -136,7 +139,7 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
   };
 }
 
-function createContext(resolved: ResolvedOptions): SessionContext {
+function createContext(resolved: ResolvedOptions, lazySession: boolean): SessionContext {
   const secrets = resolved.secrets;
   const store = resolved.store;
   return {
@@ -148,7 +151,23 @@ function createContext(resolved: ResolvedOptions): SessionContext {
     codec: secrets ? createSessionIdCodec(resolved.name, secrets) : undefined,
     codecForSecret: new Map(),
     setCookie: new SetCookieSerializer(),
+    deferLoad: lazySession && canDeferLoad(resolved),
   };
+}
+
+/**
+ * Whether a request on our own store may load its session on first use
+ * instead of before the app runs (the `lazySession: true` option). Opt-in,
+ * because one thing an app can do is then not seen: `delete req.session` on
+ * a request that never read it (a prototype accessor cannot see a delete),
+ * where express-session would skip the touch. Only where a request that never reads
+ * `req.session` provably ends as "unmodified session, touched": with resave
+ * on it would be saved, with saveUninitialized or rolling a cookie may be
+ * set, unset 'destroy' must see `delete req.session` (only an own property
+ * can), and maxLifetime may end the session at load.
+ */
+function canDeferLoad(options: ResolvedOptions): boolean {
+  return !options.resave && !options.saveUninitialized && !options.rolling && !options.unsetDestroy && !(options.maxLifetime > 0);
 }
 
 /**
@@ -164,11 +183,6 @@ function isUnderCookiePath(ctx: SessionContext, req: SessionRequest): boolean {
   }
   const pathname = parseUrl.original(req)?.pathname || '/';
   return pathname.indexOf(cookiePath) === 0;
-}
-
-/** The cookie options for this request; a `cookie` function's result is checked as the object form is at setup. */
-function resolveCookieOptions(ctx: SessionContext, req: SessionRequest): CookieOptions {
-  return typeof ctx.cookie === 'function' ? checkCookieOptions(ctx.cookie(req), ctx.name, false) : ctx.cookie;
 }
 
 /** The configured codec, or one for cookie-parser's `req.secret`, or undefined when neither exists. */
@@ -202,80 +216,4 @@ function rebuildCodec(ctx: SessionContext): void {
   ctx.secrets = secrets;
   // An emptied array leaves nothing to sign with: express-session then fails in cookie-signature, as we do.
   ctx.codec = createSessionIdCodec(ctx.name, secrets);
-}
-
-/** Gives `req` a new ID, Session and Cookie (also the store's `generate`, used by regenerate). */
-function generateSession(ctx: SessionContext, req: SessionRequest): void {
-  req.sessionID = ctx.genid(req);
-  const sess = new Session(req);
-  req.session = sess;
-  let cookieOptions: CookieOptions;
-  try {
-    cookieOptions = resolveCookieOptions(ctx, req);
-  } catch (err) {
-    // No half-built session (one without a cookie) is left for the end of the response to trip on.
-    req.session = undefined;
-    throw err;
-  }
-  sess.cookie = new Cookie(cookieOptions);
-  if (ctx.maxLifetime > 0) stampCreation(sess.cookie, Date.now());
-  // As express-session does, 'auto' is honoured only when the option is an object, not a function.
-  const staticOptions = ctx.cookie as CookieOptions;
-  if (staticOptions.secure === 'auto' || staticOptions.sameSite === 'auto') {
-    const secure = isSecure(req, ctx.proxy);
-    if (staticOptions.secure === 'auto') sess.cookie.secure = secure;
-    if (staticOptions.sameSite === 'auto') sess.cookie.sameSite = secure ? 'none' : 'lax';
-  }
-}
-
-function startNewSession(ctx: SessionContext, req: SessionRequest, tracker: ChangeTracker): void {
-  generateSession(ctx, req);
-  tracker.generated(req.session as Session);
-}
-
-/** Turns what the store returned into `req.session`, or starts a new session when nothing was found. */
-function adoptLoaded(
-  ctx: SessionContext,
-  req: SessionRequest,
-  tracker: ChangeTracker,
-  stored: StoredSession | undefined,
-  storedJSON: string | undefined,
-): void {
-  if (stored && ctx.maxLifetime > 0 && hasOutlived(stored, ctx.maxLifetime, Date.now())) {
-    debug('session outlived maxLifetime');
-    destroyOutlived(ctx.store, req.sessionID);
-    stored = undefined;
-  }
-  if (!stored) {
-    debug('no session found');
-    startNewSession(ctx, req, tracker);
-    return;
-  }
-  debug('session found');
-  ctx.inflate(req, stored);
-  try {
-    tracker.loaded(req.sessionID, req.session as Session, stored, storedJSON, !ctx.resave);
-  } catch (err) {
-    // Only a foreign store's object gets here (stringified for the baseline): one too deep for JSON is damaged data.
-    // The request fails with no session, so the end of the response does not trip over it again.
-    delete req.session;
-    throw corruptStoredEntry(req.sessionID, `value cannot be serialised (${(err as Error)?.message})`, err);
-  }
-}
-
-/**
- * Removes a session that outlived maxLifetime, without holding the request:
- * the request already has a new session, and this middleware never accepts
- * the old entry again, so a failed destroy (logged) only leaves an entry for
- * the store's own expiry to remove.
- */
-function destroyOutlived(store: Store, sid: string): void {
-  const report = (err?: unknown) => {
-    if (err) debug('destroying the outlived session failed: %s', (err as Error)?.message ?? err);
-  };
-  try {
-    store.destroy(sid, report);
-  } catch (err) {
-    report(err);
-  }
 }

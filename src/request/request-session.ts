@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import onHeaders from 'on-headers';
-import type { ChangeTracker } from './change-tracker';
+import { ChangeTracker } from './change-tracker';
 import { debug } from '../debug';
 import { serializeFailed } from '../errors';
 import { isSecure } from './is-secure';
@@ -11,36 +10,15 @@ import { StoreCall, type StoreOperation } from '../session/store-call';
 import { cookieExpiry } from '../stores/cookie-expiry';
 import { endWhileHeld, hold, release, type HeldView } from './held-response';
 import type { FastStoreAccess, FastWriteResult } from '../stores/fast-store';
+import { shouldDestroy, shouldSave, shouldSetCookie, shouldTouch, type RuleInput } from './rules';
+import { installResponseHooks, prototypeHooksReach, wrapResponse, type ResponseHookTarget } from './response-hooks';
+import type { SessionAccessTarget } from './request-accessors';
+import { adoptLoaded } from './load-session';
+import { touchUnreadSession } from '../format/touch-unread';
 
 type EndArgs = Parameters<ServerResponse['end']>;
 type OriginalEnd = (...args: EndArgs) => ServerResponse;
 type Done = (err?: unknown) => void;
-
-/**
- * Hooks the response so that, when the app ends it, the session is saved,
- * touched or destroyed by express-session's rules, Set-Cookie is added as
- * the headers go out, and the held final chunk is written once, after the
- * store has finished: the client cannot see the response before the session
- * it changed is stored, and the body goes to the socket in a single write.
- *
- * The two hooks are small closures over the request's state rather than
- * shared functions that find it in a property of `res`: each property added
- * to Node's large response object per request measured ~1.6 kB of garbage
- * (bench/experiments/property-cost.cjs), a closure a few dozen bytes.
- */
-export function finishResponse(
-  ctx: SessionContext,
-  req: SessionRequest,
-  res: ServerResponse,
-  next: NextFunction,
-  cookieId: string | undefined,
-  codec: SessionIdCodec,
-  tracker: ChangeTracker,
-): void {
-  const state = new ResponseSession(ctx, req, res, next, cookieId, codec, tracker);
-  onHeaders(res, () => state.beforeHeaders());
-  res.end = ((...args: EndArgs) => state.end(args)) as ServerResponse['end'];
-}
 
 /**
  * Where a request stands once the app ended it: its bytes still held
@@ -56,9 +34,31 @@ type Phase = typeof OPEN | typeof HELD | typeof SENT | typeof FAILED;
 /** Headers that describe the body the app ended with; that body is not sent when the request fails before it. */
 const BODY_HEADERS = ['Content-Length', 'Content-Type', 'Content-Encoding', 'Content-Range', 'Content-Language', 'Content-Disposition', 'ETag', 'Last-Modified'];
 
-/** One request's session bookkeeping from the app's hand-over to the last byte. */
-class ResponseSession {
+/**
+ * One request's session state, from the middleware to the last byte: the one
+ * object a request gets (in one symbol property of `req`, REQUEST_TRACKER).
+ * It is the change tracker the request's Session reports to, the storage
+ * behind the `req.session`/`req.sessionID`/`req.sessionStore` accessors
+ * (request-accessors.ts), the target of the response hooks
+ * (response-hooks.ts), and it runs the end of the response: the rules
+ * (rules.ts), the store write, the held final chunk, the failure policy.
+ */
+export class RequestSession extends ChangeTracker implements RuleInput, ResponseHookTarget, SessionAccessTarget {
+  /** `req.sessionID` and `req.sessionStore` as the accessors keep them. */
+  private id: unknown;
+  sessionStore: unknown;
+  readonly options: SessionContext;
+  readonly viaPrototype: boolean;
+  headersSeen = false;
+  /**
+   * The side door of our store when the session is loaded on first use of
+   * `req.session` (or `req.sessionID`) rather than before the app runs;
+   * undefined once loaded, or when it is loaded eagerly.
+   */
+  private pendingLoad: FastStoreAccess | undefined = undefined;
   private touched = false;
+  /** The request ended without reading its session, which was touched from its stored text (touchUnread). */
+  private unreadAtEnd = false;
   private phase: Phase = OPEN;
   private endArgs: EndArgs | undefined = undefined;
   /** Set while the app is shown an ended response (held-response.ts). */
@@ -74,50 +74,69 @@ class ResponseSession {
 
   constructor(
     private readonly ctx: SessionContext,
-    private readonly req: SessionRequest,
-    private readonly res: ServerResponse,
+    readonly req: SessionRequest,
+    readonly res: ServerResponse,
     private readonly next: NextFunction,
     /** The ID the request's cookie carried, if it verified. */
-    private readonly cookieId: string | undefined,
+    readonly cookieId: string | undefined,
     private readonly codec: SessionIdCodec,
-    private readonly tracker: ChangeTracker,
+    /** Whether `req` inherits the accessors; without them the three names are own properties, as in express-session. */
+    accessors: boolean,
   ) {
-    this.originalEnd = res.end as OriginalEnd;
-  }
-
-  // The rules, named as express-session names them.
-
-  private shouldSave(sess: Session): boolean {
-    const req = this.req;
-    if (typeof req.sessionID !== 'string') {
-      debug('session ignored because of bogus req.sessionID %o', req.sessionID);
-      return false;
+    super();
+    this.storeTimeout = ctx.storeTimeout;
+    this.options = ctx;
+    this.id = cookieId;
+    this.sessionStore = ctx.store;
+    const hooks = installResponseHooks();
+    this.viaPrototype = prototypeHooksReach(res, hooks);
+    this.originalEnd = (this.viaPrototype ? hooks.originalEnd : wrapResponse(res, this)) as OriginalEnd;
+    if (!accessors) {
+      req.sessionStore = ctx.store;
+      req.sessionID = cookieId as string;
     }
-    const tracker = this.tracker;
-    return !this.ctx.saveUninitialized && tracker.savedData === undefined && this.cookieId !== req.sessionID
-      ? tracker.isModified(sess)
-      : !tracker.isSaved(sess);
   }
 
-  private shouldTouch(sess: Session): boolean {
-    const req = this.req;
-    if (typeof req.sessionID !== 'string') {
-      debug('session ignored because of bogus req.sessionID %o', req.sessionID);
-      return false;
+  // What the accessors on IncomingMessage.prototype read and write.
+
+  get sessionID(): unknown {
+    if (this.pendingLoad !== undefined) this.loadPending();
+    return this.id;
+  }
+
+  set sessionID(value: unknown) {
+    this.id = value;
+  }
+
+  /** First read of `req.session`: load it if that was deferred, then it becomes an own property (so `delete` works). */
+  readSession(): unknown {
+    if (this.pendingLoad !== undefined) {
+      this.loadPending();
+      return this.req.session;
     }
-    return this.cookieId === req.sessionID && !this.shouldSave(sess);
+    return undefined;
   }
 
-  private shouldSetCookie(sess: Session): boolean {
-    const req = this.req;
-    if (typeof req.sessionID !== 'string') return false;
-    return this.cookieId !== req.sessionID
-      ? this.ctx.saveUninitialized || this.tracker.isModified(sess)
-      : this.ctx.rolling || (sess.cookie.expires != null && this.tracker.isModified(sess));
+  writeSession(value: unknown): void {
+    if (this.pendingLoad !== undefined) this.loadPending();
+    Object.defineProperty(this.req, 'session', { value, writable: true, enumerable: true, configurable: true });
   }
 
-  private shouldDestroy(): boolean {
-    return Boolean(this.req.sessionID) && this.ctx.unsetDestroy && this.req.session == null;
+  /** Defers loading to the first use of the session (our own store, nothing the app could observe about the read). */
+  deferLoad(fast: FastStoreAccess): void {
+    this.pendingLoad = fast;
+  }
+
+  private loadPending(): void {
+    const fast = this.pendingLoad!;
+    this.pendingLoad = undefined;
+    try {
+      const loaded = fast.readSession(this.cookieId!);
+      adoptLoaded(this.ctx, this.req, this, loaded?.session, loaded?.text);
+    } finally {
+      // Loaded or not, `req.session` is an own property from now on, so the getter is not asked again.
+      if (!Object.prototype.hasOwnProperty.call(this.req, 'session')) this.writeSession(undefined);
+    }
   }
 
   private touchOnce(sess: Session): void {
@@ -136,7 +155,7 @@ class ResponseSession {
     }
     let setCookie: boolean;
     try {
-      setCookie = this.shouldSetCookie(sess);
+      setCookie = shouldSetCookie(this, sess);
     } catch (err) {
       // Unserialisable session data: no cookie; end() reports the error (ERR_SESSION_SERIALIZE).
       debug('session data cannot be serialised: %s', (err as Error)?.message);
@@ -167,7 +186,7 @@ class ResponseSession {
       }
     }
     if (header !== null) appendSetCookie(this.res, header);
-    else if (this.ctx.clearCookieOnDestroy && !this.req.session) this.clearCookieIfDestroyed();
+    else if (this.ctx.clearCookieOnDestroy && !this.unreadAtEnd && !this.req.session) this.clearCookieIfDestroyed();
   }
 
   /**
@@ -198,7 +217,7 @@ class ResponseSession {
    * rather than keep sending an ID the store no longer knows.
    */
   private clearCookieIfDestroyed(): void {
-    const cookie = this.tracker.destroyedCookie ?? (this.shouldDestroy() ? this.tracker.tracked?.cookie : undefined);
+    const cookie = this.destroyedCookie ?? (shouldDestroy(this) ? this.tracked?.cookie : undefined);
     if (cookie === undefined) return;
     if (cookie.secure && !isSecure(this.req, this.ctx.proxy)) {
       debug('not secured');
@@ -213,6 +232,27 @@ class ResponseSession {
     }
   }
 
+  /**
+   * The end of a request that never read its session (deferred load): the
+   * store entry is touched exactly as express-session would touch it (the
+   * session is unmodified, so there is no save and no Set-Cookie), from the
+   * stored text, without parsing the data or building a Session. False when
+   * the full road must decide instead.
+   */
+  private touchUnread(fast: FastStoreAccess, loud: boolean): boolean {
+    const sid = this.cookieId!;
+    const text = fast.readJSON(sid);
+    if (text === undefined) return false;
+    const touched = touchUnreadSession(text, Date.now());
+    if (touched === undefined) return false;
+    this.pendingLoad = undefined;
+    this.unreadAtEnd = true;
+    this.setCookie = null;
+    debug('touching');
+    this.afterFastWrite(fast, 'touch', sid, touched.json, touched.expiresAt, 'touched', loud);
+    return true;
+  }
+
   private endOnce(args: EndArgs): ServerResponse {
     const ctx = this.ctx;
     const req = this.req;
@@ -222,7 +262,13 @@ class ResponseSession {
     // Our own store, nothing sent yet: a write it refuses fails the request before any byte goes out.
     const loud = fast !== undefined && !res.headersSent;
 
-    if (this.shouldDestroy()) {
+    if (this.pendingLoad !== undefined) {
+      if (fast !== undefined && this.touchUnread(fast, loud)) return res;
+      // The full road: a session not found, a cookie written by other code, or a store wrapped meanwhile.
+      this.loadPending();
+    }
+
+    if (shouldDestroy(this)) {
       debug('destroying');
       const sid = req.sessionID;
       if (fast) this.afterFastWrite(fast, 'destroy', sid, '', NaN, 'destroyed', loud);
@@ -238,7 +284,7 @@ class ResponseSession {
     }
 
     this.touchOnce(sess);
-    const tracker = this.tracker;
+    const tracker = this;
     try {
       tracker.freeze(sess);
     } catch (err) {
@@ -247,7 +293,7 @@ class ResponseSession {
     }
     if (loud) this.setCookie = this.cookieHeader();
 
-    if (this.shouldSave(sess)) {
+    if (shouldSave(this, sess)) {
       if (fast !== undefined && sess.save === Session.prototype.save) {
         debug('saving %s', sess.id);
         const base = tracker.writing(sess);
@@ -259,7 +305,7 @@ class ResponseSession {
       return res;
     }
 
-    if (ctx.storeImplementsTouch && this.shouldTouch(sess)) {
+    if (ctx.storeImplementsTouch && shouldTouch(this, sess)) {
       debug('touching');
       if (fast) this.afterFastWrite(fast, 'touch', req.sessionID, tracker.json, cookieExpiry(sess), 'touched', loud);
       else this.afterCallbackWrite('touch', (cb) => ctx.store.touch!(req.sessionID, sess, cb), 'touched');
@@ -303,7 +349,7 @@ class ResponseSession {
       }
       setImmediate(this.next, err);
     } finally {
-      this.tracker.thaw();
+      this.thaw();
     }
   }
 
@@ -386,7 +432,7 @@ class ResponseSession {
    */
   private failBeforeHeaders(err: unknown): void {
     this.showEnded(true);
-    this.tracker.thaw();
+    this.thaw();
     setImmediate(() => {
       this.showEnded(false);
       this.phase = FAILED;
