@@ -3,6 +3,7 @@ import type { SetCookieSerializer } from './cookie-codec/set-cookie';
 import type { ResolvedOptions } from './options';
 import type { SessionInflater } from './session/session';
 import type { FastPath } from './request/fast-path';
+import type { InstalledHooks } from './request/response-hooks';
 
 export type NextFunction = (err?: unknown) => void;
 
@@ -21,4 +22,6 @@ export interface SessionContext extends ResolvedOptions {
   setCookie: SetCookieSerializer;
   /** Whether requests on our own store load their session on first use of req.session (middleware.ts canDeferLoad). */
   deferLoad: boolean;
+  /** The response hooks on ServerResponse.prototype, installed at setup; a response they reach needs no wrappers of its own. */
+  responseHooks: InstalledHooks;
 }

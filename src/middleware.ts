@@ -40,7 +40,6 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
 
   store.generate = (req) => generateSession(ctx, req);
   installRequestAccessors();
-  installResponseHooks();
   store.on('disconnect', () => {
     ctx.storeReady = false;
   });
@@ -152,6 +151,7 @@ function createContext(resolved: ResolvedOptions, lazySession: boolean): Session
     codecForSecret: new Map(),
     setCookie: new SetCookieSerializer(),
     deferLoad: lazySession && canDeferLoad(resolved),
+    responseHooks: installResponseHooks(),
   };
 }
 

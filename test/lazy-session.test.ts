@@ -22,6 +22,12 @@ function appWith(store: InstanceType<typeof session.MemoryStore>) {
   return app;
 }
 
+/** A first request that creates a session: its cookie pair and ID. */
+async function startSession(app: express.Express): Promise<{ cookie: string; sid: string }> {
+  const first = await request(app).get('/count').expect(200);
+  return { cookie: first.headers['set-cookie'][0].split(';')[0], sid: first.body.id as string };
+}
+
 const stored = (store: InstanceType<typeof session.MemoryStore>, sid: string) =>
   new Promise<any>((resolve, reject) => store.get(sid, (err, sess) => (err ? reject(err) : resolve(sess))));
 
@@ -29,9 +35,7 @@ describe('lazySession with MemoryStore', () => {
   it('touches an unread session: later expiry, same data, no Set-Cookie', async () => {
     const store = new session.MemoryStore();
     const app = appWith(store);
-    const first = await request(app).get('/count').expect(200);
-    const cookie = first.headers['set-cookie'][0].split(';')[0];
-    const sid = first.body.id as string;
+    const { cookie, sid } = await startSession(app);
     const before = await stored(store, sid);
     await new Promise((r) => setTimeout(r, 20));
     const untouched = await request(app).get('/untouched').set('Cookie', cookie).expect(200, 'ok');
@@ -49,9 +53,7 @@ describe('lazySession with MemoryStore', () => {
   it('loads on the first read of req.sessionID, and a destroyed session reads as a new one', async () => {
     const store = new session.MemoryStore();
     const app = appWith(store);
-    const first = await request(app).get('/count').expect(200);
-    const cookie = first.headers['set-cookie'][0].split(';')[0];
-    const sid = first.body.id as string;
+    const { cookie, sid } = await startSession(app);
     await request(app).get('/id').set('Cookie', cookie).expect(200, sid);
     await new Promise<void>((resolve) => store.destroy(sid, () => resolve()));
     const fresh = await request(app).get('/id').set('Cookie', cookie).expect(200);

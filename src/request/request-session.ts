@@ -11,7 +11,7 @@ import { cookieExpiry } from '../stores/cookie-expiry';
 import { endWhileHeld, hold, release, type HeldView } from './held-response';
 import type { FastStoreAccess, FastWriteResult } from '../stores/fast-store';
 import { shouldDestroy, shouldSave, shouldSetCookie, shouldTouch, type RuleInput } from './rules';
-import { installResponseHooks, prototypeHooksReach, wrapResponse, type ResponseHookTarget } from './response-hooks';
+import { prototypeHooksReach, wrapResponse, type ResponseHookTarget } from './response-hooks';
 import type { SessionAccessTarget } from './request-accessors';
 import { adoptLoaded } from './load-session';
 import { touchUnreadSession } from '../format/touch-unread';
@@ -47,7 +47,6 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
   /** `req.sessionID` and `req.sessionStore` as the accessors keep them. */
   private id: unknown;
   sessionStore: unknown;
-  readonly options: SessionContext;
   readonly viaPrototype: boolean;
   headersSeen = false;
   /**
@@ -73,7 +72,8 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
   private readonly originalEnd: OriginalEnd;
 
   constructor(
-    private readonly ctx: SessionContext,
+    /** The middleware's setup; the rules read its options from here. */
+    readonly options: SessionContext,
     readonly req: SessionRequest,
     readonly res: ServerResponse,
     private readonly next: NextFunction,
@@ -84,15 +84,14 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
     accessors: boolean,
   ) {
     super();
-    this.storeTimeout = ctx.storeTimeout;
-    this.options = ctx;
+    this.storeTimeout = options.storeTimeout;
     this.id = cookieId;
-    this.sessionStore = ctx.store;
-    const hooks = installResponseHooks();
+    this.sessionStore = options.store;
+    const hooks = options.responseHooks;
     this.viaPrototype = prototypeHooksReach(res, hooks);
     this.originalEnd = (this.viaPrototype ? hooks.originalEnd : wrapResponse(res, this)) as OriginalEnd;
     if (!accessors) {
-      req.sessionStore = ctx.store;
+      req.sessionStore = options.store;
       req.sessionID = cookieId as string;
     }
   }
@@ -132,7 +131,7 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
     this.pendingLoad = undefined;
     try {
       const loaded = fast.readSession(this.cookieId!);
-      adoptLoaded(this.ctx, this.req, this, loaded?.session, loaded?.text);
+      adoptLoaded(this.options, this.req, this, loaded?.session, loaded?.text);
     } finally {
       // Loaded or not, `req.session` is an own property from now on, so the getter is not asked again.
       if (!Object.prototype.hasOwnProperty.call(this.req, 'session')) this.writeSession(undefined);
@@ -162,12 +161,12 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
       return null;
     }
     if (!setCookie) return null;
-    if (sess.cookie.secure && !isSecure(this.req, this.ctx.proxy)) {
+    if (sess.cookie.secure && !isSecure(this.req, this.options.proxy)) {
       debug('not secured');
       return null;
     }
     this.touchOnce(sess);
-    const header = this.ctx.setCookie.serialize(this.ctx.name, this.codec.sign(this.req.sessionID), sess.cookie.data, this.codec);
+    const header = this.options.setCookie.serialize(this.options.name, this.codec.sign(this.req.sessionID), sess.cookie.data, this.codec);
     debug('set-cookie %s', header);
     return header;
   }
@@ -186,7 +185,7 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
       }
     }
     if (header !== null) appendSetCookie(this.res, header);
-    else if (this.ctx.clearCookieOnDestroy && !this.unreadAtEnd && !this.req.session) this.clearCookieIfDestroyed();
+    else if (this.options.clearCookieOnDestroy && !this.unreadAtEnd && !this.req.session) this.clearCookieIfDestroyed();
   }
 
   /**
@@ -219,12 +218,12 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
   private clearCookieIfDestroyed(): void {
     const cookie = this.destroyedCookie ?? (shouldDestroy(this) ? this.tracked?.cookie : undefined);
     if (cookie === undefined) return;
-    if (cookie.secure && !isSecure(this.req, this.ctx.proxy)) {
+    if (cookie.secure && !isSecure(this.req, this.options.proxy)) {
       debug('not secured');
       return;
     }
     try {
-      const header = this.ctx.setCookie.serialize(this.ctx.name, '', { ...cookie.data, expires: EXPIRED });
+      const header = this.options.setCookie.serialize(this.options.name, '', { ...cookie.data, expires: EXPIRED });
       debug('set-cookie %s', header);
       appendSetCookie(this.res, header);
     } catch (err) {
@@ -254,7 +253,7 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
   }
 
   private endOnce(args: EndArgs): ServerResponse {
-    const ctx = this.ctx;
+    const ctx = this.options;
     const req = this.req;
     const res = this.res;
     // Decided at the write, as express-session calls whatever store methods exist at that moment.
@@ -378,7 +377,7 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
     }
     if (result instanceof Promise) {
       this.showEnded(true);
-      const write = new StoreCall(operation === 'writeJSON' ? 'set' : operation, this.ctx.storeTimeout, (err) =>
+      const write = new StoreCall(operation === 'writeJSON' ? 'set' : operation, this.options.storeTimeout, (err) =>
         this.finish(err, doneMessage, loud),
       );
       result.then(
@@ -400,7 +399,7 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
    * be wrapped or foreign, and its error is the app's to judge.
    */
   private afterCallbackWrite(operation: StoreOperation, write: (cb: Done) => void, doneMessage: string | undefined): void {
-    const call = new StoreCall(operation, this.ctx.storeTimeout, (err) => this.finish(err, doneMessage, false));
+    const call = new StoreCall(operation, this.options.storeTimeout, (err) => this.finish(err, doneMessage, false));
     call.run(write);
     if (!call.settled) this.showEnded(true);
   }

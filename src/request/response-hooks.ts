@@ -36,7 +36,7 @@ export interface ResponseHookTarget {
   end(args: EndArgs): unknown;
 }
 
-interface InstalledHooks {
+export interface InstalledHooks {
   readonly end: Method;
   readonly writeHead: Method;
   readonly originalEnd: Method;
