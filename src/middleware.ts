@@ -81,7 +81,7 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
     const cookieId = readSessionId(req, ctx.name, codec);
     const accessors = hasRequestAccessors(req);
     const state = new RequestSession(ctx, req, res, next, cookieId, codec, accessors);
-    // Linked outside the request object: the middleware adds no property to it.
+    // The one property (a symbol) this middleware adds to the request.
     linkTracker(req, state);
 
     if (!cookieId) {

@@ -3,10 +3,10 @@ import { trackerOf } from '../session/tracker-link';
 
 /**
  * `req.session`, `req.sessionID` and `req.sessionStore` without adding them
- * to every request. Each property added to Express's request, named or
- * symbol, costs ~1.4 kB of garbage and microseconds per request (measured:
- * bench/experiments/request-props/), so the request's state is linked to it
- * outside the object (session/tracker-link.ts) and these three names are
+ * to every request. Each property added to Express's request costs ~1.4 kB
+ * of garbage per request, a named one microseconds more (measured:
+ * bench/experiments/request-props/), so the request's state sits in one
+ * symbol property (session/tracker-link.ts) and these three names are
  * accessors installed once on Node's IncomingMessage.prototype, which every
  * Express and connect request inherits (Express re-parents requests under
  * app.request, itself under IncomingMessage.prototype).

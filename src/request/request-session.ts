@@ -36,7 +36,7 @@ type Phase = typeof OPEN | typeof HELD | typeof SENT | typeof FAILED;
 
 /**
  * One request's session state, from the middleware to the last byte: the one
- * object a request gets, linked to `req` outside it (session/tracker-link.ts).
+ * object a request gets, in one symbol property of `req` (session/tracker-link.ts).
  * It is the change tracker the request's Session reports to, the storage
  * behind the `req.session`/`req.sessionID`/`req.sessionStore` accessors
  * (request-accessors.ts), the target of the response hooks

@@ -6,26 +6,25 @@ import type { Cookie } from './cookie';
  * Only what a Session asks of the tracker is named here, which keeps the
  * session and the change tracker from importing each other.
  *
- * The trackers live in a WeakMap keyed by the request, not in a property of
- * it: any property added to Express's request, symbol or named, measured
- * ~1.4 kB of garbage per request (bench/experiments/request-props/alloc.cjs),
- * while a WeakMap entry is a slot in one table that the collector empties as
- * requests die. The map sits in the global symbol registry so that two copies
- * of the package in one process (nested installs) see each other's requests,
- * as they share the accessors on IncomingMessage.prototype.
+ * The tracker sits in one symbol property of the request. Not in a WeakMap:
+ * a WeakMap entry keyed by a short-lived object measured ~6 µs of garbage
+ * collection per entry (ephemerons are traced specially), where the
+ * property's ~1.4 kB of garbage costs the collector almost nothing
+ * (bench/experiments/request-props/weakmap-gc.cjs, alloc.cjs). A registry symbol, so two
+ * copies of the package in one process (nested installs) see each other's
+ * requests, as they share the accessors on IncomingMessage.prototype.
  */
-const REGISTRY_KEY = Symbol.for('wasm-session.request-trackers');
-const registry = globalThis as { [REGISTRY_KEY]?: WeakMap<object, TrackerLink> };
-const trackers: WeakMap<object, TrackerLink> = (registry[REGISTRY_KEY] ??= new WeakMap());
+const REQUEST_TRACKER: unique symbol = Symbol.for('wasm-session.request-tracker');
+type TrackedRequest = { [REQUEST_TRACKER]?: TrackerLink };
 
 /** The tracker the middleware linked to `req`, if any. */
 export function trackerOf(req: object | null | undefined): TrackerLink | undefined {
-  return req === null || req === undefined ? undefined : trackers.get(req);
+  return req === null || req === undefined ? undefined : (req as TrackedRequest)[REQUEST_TRACKER];
 }
 
 /** Links `req` to its tracker for the rest of the request (replacing one an earlier session middleware linked). */
 export function linkTracker(req: object, tracker: TrackerLink): void {
-  trackers.set(req, tracker);
+  (req as TrackedRequest)[REQUEST_TRACKER] = tracker;
 }
 
 /** What a Session sees of its request's ChangeTracker. */
