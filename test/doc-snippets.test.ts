@@ -1,7 +1,7 @@
 /**
  * Every fenced code block in README.md and docs/*.md is run, as a user would paste it, against the
  * built package: a snippet that cannot be pasted fails here. The convention (also stated in
- * docs/snippets.md):
+ * docs/develop.md):
  *
  * - ```js  a whole program. Run with node from a scratch folder where `wasm-session` resolves to
  *          this repository; as an ES module when it has `import`/`export` statements, else as
