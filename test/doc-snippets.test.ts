@@ -180,3 +180,21 @@ describe('documentation snippets', () => {
     }, RUN_TIMEOUT_MS + 15_000);
   }
 });
+
+describe('README for users', () => {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  // The bench block names its run; everything else is prose a user reads.
+  const prose = readme.replace(/<!-- bench:latest:start[\s\S]*?<!-- bench:latest:end -->/, '');
+
+  it('stays short', () => {
+    expect(readme.split('\n').length).toBeLessThanOrEqual(300);
+  });
+
+  it('speaks of no issues, commits or branches of this repository', () => {
+    expect(prose.match(/\bissues? \d+|#\d+\b|\bcommit [0-9a-f]{7}|\b[0-9a-f]{7,40}\b|\bbranch\b/gi) ?? []).toEqual([]);
+  });
+
+  it('quotes figures only inside the generated bench block', () => {
+    expect(prose.match(/\b\d+(\.\d+)?x\b|\d+(\.\d+)? ?(µs|ms\b|req\/s)/g) ?? []).toEqual([]);
+  });
+});
