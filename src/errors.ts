@@ -158,9 +158,23 @@ export function storeClosed(): SessionError {
   return storeError('ERR_SESSION_STORE_CLOSED', 'LmdbStore is closed');
 }
 
-/** LmdbStore could not open the LMDB environment at `path`. */
+/** LmdbStore could not open the LMDB environment at `path`; the message says what to check. */
 export function storeOpenFailed(path: string, cause: unknown): SessionError {
-  return storeError('ERR_SESSION_STORE_OPEN', `cannot open the LMDB environment at ${path}: ${causeMessage(cause)}`, cause);
+  const reason = causeMessage(cause);
+  return storeError('ERR_SESSION_STORE_OPEN', `cannot open the LMDB environment at ${path}: ${reason}; ${openFailureHint(cause, reason)}`, cause);
+}
+
+/** What a user can do about a failed open, from the cause's code or message (lmdb's native errors carry only a message). */
+function openFailureHint(cause: unknown, reason: string): string {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const said = (pattern: RegExp): boolean => pattern.test(String(code)) || pattern.test(reason);
+  if (said(/EROFS|read-only/i)) return 'the file system is read-only: give options.path a writable location';
+  if (said(/EACCES|EPERM|permission/i)) return 'the process may not write there: fix the directory permissions or choose another options.path';
+  if (said(/ENOTDIR|not a directory|ENOENT|no such file/i)) return 'options.path must name a directory, or a place one can be created (is a file in the way?)';
+  if (said(/ENOSPC|no space/i)) return 'the disk is full: free some space';
+  if (said(/MAP_FULL|MDB_MAP|map ?size|ENOMEM|cannot allocate/i)) return 'the memory map is too small or cannot be mapped: raise (or, on a 32-bit system, lower) options.mapSize';
+  if (said(/MDB_INVALID|MDB_VERSION|not an? (LMDB|MDB)/i)) return 'the directory holds something that is not an LMDB environment: point options.path at an empty directory or one an LmdbStore created';
+  return 'check that options.path is a directory this process can write, the disk has free space, and options.mapSize (if set) is large enough';
 }
 
 /** An LmdbStore commit failed; every write of that commit fails with this. */
