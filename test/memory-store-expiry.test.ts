@@ -118,15 +118,21 @@ describe('expiry', () => {
 
 describe('touch', () => {
   it('replaces the cookie and its expiry but keeps the stored data, as the reference does', async () => {
-    const store = fresh({ sweepInterval: 0 });
-    const soon = new Date(Date.now() + 30);
-    await done((cb) => store.set('s', session(soon, { cart: ['apple'], name: 'Zoë' }), cb));
-    const later = new Date(Date.now() + 60_000);
-    // The data passed to touch is ignored: only the cookie is taken.
-    await done((cb) => store.touch('s', session(later, { cart: [], other: true }), cb));
-    await sleep(50);
-    const got = await get(store, 's');
-    expect(got).toEqual({ cookie: { originalMaxAge: null, expires: later.toISOString(), path: '/' }, cart: ['apple'], name: 'Zoë' });
+    // A fake clock (Date only): on a busy machine 30 ms could pass before the touch, which would then find the session gone.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2030-01-01T00:00:00Z') });
+    try {
+      const store = fresh({ sweepInterval: 0 });
+      const soon = new Date(Date.now() + 30);
+      await done((cb) => store.set('s', session(soon, { cart: ['apple'], name: 'Zoë' }), cb));
+      const later = new Date(Date.now() + 60_000);
+      // The data passed to touch is ignored: only the cookie is taken.
+      await done((cb) => store.touch('s', session(later, { cart: [], other: true }), cb));
+      vi.setSystemTime(Date.now() + 50);
+      const got = await get(store, 's');
+      expect(got).toEqual({ cookie: { originalMaxAge: null, expires: later.toISOString(), path: '/' }, cart: ['apple'], name: 'Zoë' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('handles a new cookie of another length, shorter and longer, in place or moved', async () => {
