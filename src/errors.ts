@@ -30,6 +30,8 @@ export type SessionErrorCode =
   | 'ERR_SESSION_TOO_LARGE'
   /** LmdbStore was closed; nothing can be read or written any more. */
   | 'ERR_SESSION_STORE_CLOSED'
+  /** LmdbStore's optional peer dependencies (lmdb, piscina) are not installed, or lmdb cannot load on this platform. */
+  | 'ERR_SESSION_STORE_DEPENDENCY'
   /** LmdbStore could not open its LMDB environment (path not writable, not an LMDB directory, …). */
   | 'ERR_SESSION_STORE_OPEN'
   /** An LmdbStore commit failed (disk full, I/O error, map full): the writes of that commit are not stored. */
@@ -156,6 +158,17 @@ export function corruptStoredEntry(sid: string, why: string, cause?: unknown): S
 /** A call on an LmdbStore after `close()`. */
 export function storeClosed(): SessionError {
   return storeError('ERR_SESSION_STORE_CLOSED', 'LmdbStore is closed');
+}
+
+/** LmdbStore was constructed without its optional peer dependencies (`why`: not installed, or failed to load). */
+export function storeDependencyMissing(packages: readonly string[], why: string, cause?: unknown): SessionError {
+  const which = packages.join(' and ');
+  const reason = cause === undefined ? '' : ` (${causeMessage(cause)})`;
+  return storeError(
+    'ERR_SESSION_STORE_DEPENDENCY',
+    `LmdbStore needs ${which}, ${packages.length > 1 ? 'which are' : 'which is'} ${why}${reason}: run "npm install lmdb piscina" (MemoryStore needs neither)`,
+    cause,
+  );
 }
 
 /** LmdbStore could not open the LMDB environment at `path`; the message says what to check. */

@@ -1,6 +1,7 @@
 /**
  * What `npm pack` ships from a clean clone: no dist/, esm/ build or .wasm is
- * committed, so the pack must build them itself (the `prepare` script). The
+ * committed, so the pack must build them itself (the `prepack` script; not
+ * `prepare`, which npm would list among an installing app's install scripts). The
  * clone is of the committed HEAD: uncommitted changes are not in it. The
  * tarball's own listing (tar -t) is the truth here, not npm's JSON, whose
  * stdout also carries the build's output.
