@@ -38,6 +38,8 @@ export type SessionErrorCode =
   | 'ERR_SESSION_STORE_WRITE'
   /** `store.idsOf()` or `store.destroyAllOf()` on a MemoryStore or LmdbStore constructed without the `userKey` option. */
   | 'ERR_SESSION_NO_USER_KEY'
+  /** The package's WebAssembly kernels (build/embedded-wasm.js) are missing: an incomplete install or deployment. */
+  | 'ERR_SESSION_WASM_MISSING'
   /** The cookie kernel's Wasm memory could not grow for another codec (cookie name and secrets) record. */
   | 'ERR_SESSION_KERNEL_MEMORY'
   /** A bad argument to one of req.session's methods, such as regenerate's options (a TypeError, thrown at the call). */
@@ -203,6 +205,11 @@ export function userKeyMissing(method: string): SessionError {
 /** Session data nested deeper than stored sessions may be (stored-json.ts): refused at write, so no load can fail on it. */
 export function sessionTooDeep(maxDepth: number): SessionError {
   return storeError('ERR_SESSION_SERIALIZE', `session cannot be serialised: nested deeper than ${maxDepth} levels`);
+}
+
+/** The kernels' module `file` cannot serve a kernel; `why` says what is wrong and what to do. */
+export function wasmMissing(file: string, why: string, cause?: unknown): SessionError {
+  return storeError('ERR_SESSION_WASM_MISSING', `wasm-session cannot load its WebAssembly kernels from ${file}: ${why}`, cause);
 }
 
 /** The cookie kernel could not allocate a codec record: its Wasm memory cannot grow further. */

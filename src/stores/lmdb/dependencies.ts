@@ -13,11 +13,22 @@ const PEERS = ['lmdb', 'piscina'] as const;
 export function requireLmdb(): typeof import('lmdb') {
   const missing = PEERS.filter((name) => !isInstalled(name));
   if (missing.length > 0) throw storeDependencyMissing(missing, 'not installed');
+  // Literal requires in try blocks: a bundler inlines an installed package and leaves an absent one to run time.
   try {
     return require('lmdb') as typeof import('lmdb');
   } catch (cause) {
     // Installed, but its native addon has no build for this platform or Node version.
     throw storeDependencyMissing(['lmdb'], 'installed but failed to load', cause);
+  }
+}
+
+/** piscina, for the first sweep (requireLmdb checked at construction that it is installed). */
+export function requirePiscina(): typeof import('piscina') {
+  // In a try block so that a bundler leaves an absent piscina to run time instead of failing the bundle.
+  try {
+    return require('piscina') as typeof import('piscina');
+  } catch (cause) {
+    throw storeDependencyMissing(['piscina'], 'installed but failed to load', cause);
   }
 }
 
