@@ -1,9 +1,10 @@
 /**
  * Bundlers: the demo app bundled by esbuild into one file, run from a folder
  * that holds nothing else, serves sessions (the Wasm kernels travel inside
- * the bundle; no .wasm file is looked up beside it). And where the package's
- * kernels module is missing from an install, the error is coded and names
- * the file.
+ * the bundle; no .wasm file is looked up beside it); bundled with lmdb and
+ * piscina external, its cluster mode serves sessions from an LmdbStore. And
+ * where the package's kernels module is missing from an install, the error
+ * is coded and names the file.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -15,8 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = path.resolve(__dirname, '..');
 
 /** Starts `file` with PORT=0 and resolves with the URL the demo prints once listening. */
-function startBundle(file: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [file], { cwd: path.dirname(file), env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startBundle(file: string, args: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [file, ...args], { cwd: path.dirname(file), env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -81,6 +82,45 @@ describe('the demo app bundled by esbuild into one file', () => {
     expect(await exited).toBe(0);
     running = undefined;
   }, 30_000);
+});
+
+describe('the demo bundled with lmdb and piscina external, as an LmdbStore app bundles (lmdb is a native addon)', () => {
+  let tmp: string;
+  let running: ChildProcess | undefined;
+
+  beforeAll(() => {
+    tmp = mkdtempSync(path.join(tmpdir(), 'wasm-session-bundle-lmdb-'));
+    // The app's own node_modules provides the two externals at run time.
+    symlinkSync(path.join(root, 'node_modules'), path.join(tmp, 'node_modules'), 'dir');
+  });
+
+  afterAll(() => {
+    running?.kill('SIGKILL');
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('serves one session from a cluster worker on an LmdbStore', async () => {
+    const bundle = path.join(tmp, 'demo.js');
+    const result = await build({
+      entryPoints: [path.join(root, 'demo', 'server.js')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      external: ['lmdb', 'piscina'],
+      outfile: bundle,
+      logLevel: 'silent',
+    });
+    expect(result.errors).toEqual([]);
+    const { child, url } = await startBundle(bundle, ['--workers', '1', '--store', path.join(tmp, 'sessions')]);
+    running = child;
+    const first = await fetch(url + 'api');
+    expect(await first.json()).toMatchObject({ views: 1, storeName: 'LmdbStore' });
+    expect(await (await fetch(url + 'api', { headers: { cookie: cookieOf(first) } })).json()).toMatchObject({ views: 2 });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    running = undefined;
+  }, 60_000);
 });
 
 describe('an install whose kernels module is missing', () => {
