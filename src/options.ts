@@ -85,7 +85,7 @@ export interface ResolvedOptions {
   deprecated: { resave: boolean; saveUninitialized: boolean; secret: boolean };
 }
 
-/** Every key session() reads (SessionOptions, plus the opt-in lazySession the middleware reads itself). */
+/** Every key of SessionOptions: the keys session() reads. */
 export const SESSION_OPTION_KEYS: readonly string[] = [
   'secret', 'cookie', 'genid', 'name', 'key', 'proxy', 'resave', 'rolling', 'saveUninitialized', 'store', 'unset',
   'storeTimeout', 'maxLifetime', 'clearCookieOnDestroy', 'lazySession',
