@@ -2,7 +2,7 @@ import type { CookieData, CookieOptions } from './session/cookie';
 import { SetCookieSerializer } from './cookie-codec/set-cookie';
 import { invalidOption } from './errors';
 import { checkSecretOption } from './secret-option';
-import { warnUnknownOptions } from './unknown-options';
+import { allKeysOf, warnUnknownOptions } from './unknown-options';
 import { generateSessionId } from './session/genid';
 import type { SecretKey } from './cookie-codec/secret';
 import type { SessionStoreLike, Store } from './session/store';
@@ -85,11 +85,11 @@ export interface ResolvedOptions {
   deprecated: { resave: boolean; saveUninitialized: boolean; secret: boolean };
 }
 
-/** Every key of SessionOptions: the keys session() reads. */
-export const SESSION_OPTION_KEYS: readonly string[] = [
+/** Every key of SessionOptions: the keys session() reads (the type check keeps the two in step). */
+export const SESSION_OPTION_KEYS: readonly string[] = allKeysOf<SessionOptions>()([
   'secret', 'cookie', 'genid', 'name', 'key', 'proxy', 'resave', 'rolling', 'saveUninitialized', 'store', 'unset',
   'storeTimeout', 'maxLifetime', 'clearCookieOnDestroy', 'lazySession',
-];
+]);
 
 /** Every key of the cookie option (express-session's, as its typings list them). */
 const COOKIE_OPTION_KEYS: readonly string[] = [

@@ -26,3 +26,14 @@ export function warnUnknownOptions(where: string, options: object, knownKeys: re
     process.emitWarning(message, { type: 'WasmSessionWarning', code: UNKNOWN_OPTION_WARNING });
   }
 }
+
+/**
+ * `allKeysOf<Options>()([...])` returns the list as given, and fails to
+ * compile when it names a key Options lacks or leaves one out, so a known-keys
+ * list cannot drift from the options type.
+ */
+export function allKeysOf<Options>() {
+  return <const Keys extends readonly (keyof Options & string)[]>(
+    keys: Keys & ([Exclude<keyof Options & string, Keys[number]>] extends [never] ? unknown : { missing: Exclude<keyof Options & string, Keys[number]> }),
+  ): readonly string[] => keys;
+}

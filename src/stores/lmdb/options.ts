@@ -1,5 +1,5 @@
 import { invalidOption } from '../../errors';
-import { warnUnknownOptions } from '../../unknown-options';
+import { allKeysOf, warnUnknownOptions } from '../../unknown-options';
 import { checkUserKey } from '../user-field';
 
 /**
@@ -67,7 +67,7 @@ export interface ResolvedLmdbStoreOptions {
   userKey: string | undefined;
 }
 
-const LMDB_STORE_OPTION_KEYS: readonly string[] = ['path', 'ttl', 'sweepInterval', 'sweepBatchSize', 'durability', 'mapSize', 'userKey'];
+const LMDB_STORE_OPTION_KEYS = allKeysOf<LmdbStoreOptions>()(['path', 'ttl', 'sweepInterval', 'sweepBatchSize', 'durability', 'mapSize', 'userKey']);
 
 const DEFAULTS = {
   ttl: 86_400_000,

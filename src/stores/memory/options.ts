@@ -1,5 +1,5 @@
 import { invalidOption } from '../../errors';
-import { warnUnknownOptions } from '../../unknown-options';
+import { allKeysOf, warnUnknownOptions } from '../../unknown-options';
 import { checkUserKey } from '../user-field';
 
 /** What users may pass to `new MemoryStore(options)`; every field is optional. */
@@ -41,7 +41,7 @@ export interface ResolvedMemoryStoreOptions {
   userKey: string | undefined;
 }
 
-const MEMORY_STORE_OPTION_KEYS: readonly string[] = ['maxBytes', 'maxEntries', 'ttl', 'sweepInterval', 'userKey'];
+const MEMORY_STORE_OPTION_KEYS = allKeysOf<MemoryStoreOptions>()(['maxBytes', 'maxEntries', 'ttl', 'sweepInterval', 'userKey']);
 
 const MIB = 1024 * 1024;
 export const MIN_MAX_BYTES = MIB;
