@@ -30,12 +30,16 @@ export type SessionErrorCode =
   | 'ERR_SESSION_TOO_LARGE'
   /** LmdbStore was closed; nothing can be read or written any more. */
   | 'ERR_SESSION_STORE_CLOSED'
+  /** LmdbStore's optional peer dependencies (lmdb, piscina) are not installed, or lmdb cannot load on this platform. */
+  | 'ERR_SESSION_STORE_DEPENDENCY'
   /** LmdbStore could not open its LMDB environment (path not writable, not an LMDB directory, …). */
   | 'ERR_SESSION_STORE_OPEN'
   /** An LmdbStore commit failed (disk full, I/O error, map full): the writes of that commit are not stored. */
   | 'ERR_SESSION_STORE_WRITE'
   /** `store.idsOf()` or `store.destroyAllOf()` on a MemoryStore or LmdbStore constructed without the `userKey` option. */
   | 'ERR_SESSION_NO_USER_KEY'
+  /** The package's WebAssembly kernels (build/embedded-wasm.js) are missing: an incomplete install or deployment. */
+  | 'ERR_SESSION_WASM_MISSING'
   /** The cookie kernel's Wasm memory could not grow for another codec (cookie name and secrets) record. */
   | 'ERR_SESSION_KERNEL_MEMORY'
   /** A bad argument to one of req.session's methods, such as regenerate's options (a TypeError, thrown at the call). */
@@ -158,9 +162,34 @@ export function storeClosed(): SessionError {
   return storeError('ERR_SESSION_STORE_CLOSED', 'LmdbStore is closed');
 }
 
-/** LmdbStore could not open the LMDB environment at `path`. */
+/** LmdbStore was constructed without its optional peer dependencies (`why`: not installed, or failed to load). */
+export function storeDependencyMissing(packages: readonly string[], why: string, cause?: unknown): SessionError {
+  const which = packages.join(' and ');
+  const reason = cause === undefined ? '' : ` (${causeMessage(cause)})`;
+  return storeError(
+    'ERR_SESSION_STORE_DEPENDENCY',
+    `LmdbStore needs ${which}, ${packages.length > 1 ? 'which are' : 'which is'} ${why}${reason}: run "npm install lmdb piscina" (MemoryStore needs neither)`,
+    cause,
+  );
+}
+
+/** LmdbStore could not open the LMDB environment at `path`; the message says what to check. */
 export function storeOpenFailed(path: string, cause: unknown): SessionError {
-  return storeError('ERR_SESSION_STORE_OPEN', `cannot open the LMDB environment at ${path}: ${causeMessage(cause)}`, cause);
+  const reason = causeMessage(cause);
+  return storeError('ERR_SESSION_STORE_OPEN', `cannot open the LMDB environment at ${path}: ${reason}; ${openFailureHint(cause, reason)}`, cause);
+}
+
+/** What a user can do about a failed open, from the cause's code or message (lmdb's native errors carry only a message). */
+function openFailureHint(cause: unknown, reason: string): string {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const said = (pattern: RegExp): boolean => pattern.test(String(code)) || pattern.test(reason);
+  if (said(/EROFS|read-only/i)) return 'the file system is read-only: give options.path a writable location';
+  if (said(/EACCES|EPERM|permission/i)) return 'the process may not write there: fix the directory permissions or choose another options.path';
+  if (said(/ENOTDIR|not a directory|ENOENT|no such file/i)) return 'options.path must name a directory, or a place one can be created (is a file in the way?)';
+  if (said(/ENOSPC|no space/i)) return 'the disk is full: free some space';
+  if (said(/MAP_FULL|MDB_MAP|map ?size|ENOMEM|cannot allocate/i)) return 'the memory map is too small or cannot be mapped: raise (or, on a 32-bit system, lower) options.mapSize';
+  if (said(/MDB_INVALID|MDB_VERSION|not an? (LMDB|MDB)/i)) return 'the directory holds something that is not an LMDB environment: point options.path at an empty directory or one an LmdbStore created';
+  return 'check that options.path is a directory this process can write, the disk has free space, and options.mapSize (if set) is large enough';
 }
 
 /** An LmdbStore commit failed; every write of that commit fails with this. */
@@ -176,6 +205,11 @@ export function userKeyMissing(method: string): SessionError {
 /** Session data nested deeper than stored sessions may be (stored-json.ts): refused at write, so no load can fail on it. */
 export function sessionTooDeep(maxDepth: number): SessionError {
   return storeError('ERR_SESSION_SERIALIZE', `session cannot be serialised: nested deeper than ${maxDepth} levels`);
+}
+
+/** The kernels' module `file` cannot serve a kernel; `why` says what is wrong and what to do. */
+export function wasmMissing(file: string, why: string, cause?: unknown): SessionError {
+  return storeError('ERR_SESSION_WASM_MISSING', `wasm-session cannot load its WebAssembly kernels from ${file}: ${why}`, cause);
 }
 
 /** The cookie kernel could not allocate a codec record: its Wasm memory cannot grow further. */

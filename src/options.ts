@@ -1,6 +1,8 @@
 import type { CookieData, CookieOptions } from './session/cookie';
 import { SetCookieSerializer } from './cookie-codec/set-cookie';
 import { invalidOption } from './errors';
+import { checkSecretOption } from './secret-option';
+import { allKeysOf, warnUnknownOptions } from './unknown-options';
 import { generateSessionId } from './session/genid';
 import type { SecretKey } from './cookie-codec/secret';
 import type { SessionStoreLike, Store } from './session/store';
@@ -83,17 +85,38 @@ export interface ResolvedOptions {
   deprecated: { resave: boolean; saveUninitialized: boolean; secret: boolean };
 }
 
+/** Every key of SessionOptions: the keys session() reads (the type check keeps the two in step). */
+export const SESSION_OPTION_KEYS: readonly string[] = allKeysOf<SessionOptions>()([
+  'secret', 'cookie', 'genid', 'name', 'key', 'proxy', 'resave', 'rolling', 'saveUninitialized', 'store', 'unset',
+  'storeTimeout', 'maxLifetime', 'clearCookieOnDestroy', 'lazySession',
+]);
+
+/** Every key of the cookie option (express-session's, as its typings list them). */
+const COOKIE_OPTION_KEYS: readonly string[] = [
+  'maxAge', 'expires', 'httpOnly', 'path', 'domain', 'secure', 'sameSite', 'partitioned', 'priority', 'signed', 'encode',
+];
+
+/** Options express-session coerces with Boolean(): here a non-boolean is refused, since 'no' or 1 would mean true. */
+const BOOLEAN_OPTIONS = ['proxy', 'resave', 'rolling', 'saveUninitialized', 'lazySession'] as const;
+
 /** The longest delay setTimeout honours; a longer one would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * Validates options once at setup, throwing express-session's TypeErrors
- * (with `code` ERR_SESSION_INVALID_OPTION), and fills the defaults the same
+ * Validates options once at setup, throwing TypeErrors with `code`
+ * ERR_SESSION_INVALID_OPTION (express-session's messages where it throws at
+ * setup too), warns about unknown keys, and fills the defaults the same
  * way: falsy `name`/`key`/`store`/`cookie` fall back, `resave` and
  * `saveUninitialized` left undefined mean true.
  */
 export function resolveOptions(options?: SessionOptions | null): ResolvedOptions {
   const opts: SessionOptions = options || {};
+  warnUnknownOptions('session()', opts, SESSION_OPTION_KEYS);
+  for (const key of BOOLEAN_OPTIONS) {
+    const value = (opts as Record<string, unknown>)[key];
+    if (value !== undefined && typeof value !== 'boolean') throw invalidOption(`${key} option must be true or false (or left out)`);
+  }
+  checkSecretOption(opts);
 
   const genid = opts.genid || generateSessionId;
   if (typeof genid !== 'function') {
@@ -121,15 +144,15 @@ export function resolveOptions(options?: SessionOptions | null): ResolvedOptions
   }
 
   const secret = opts.secret;
-  if (Array.isArray(secret) && secret.length === 0) {
-    throw invalidOption('secret option array must contain one or more strings');
-  }
   const secretArray = Array.isArray(secret) ? secret : undefined;
   const secrets = secretArray ? secretArray.slice() : secret ? [secret as SecretKey] : undefined;
 
   const name = opts.name || opts.key || 'connect.sid';
   const cookie = opts.cookie || {};
-  if (typeof cookie !== 'function') checkCookieOptions(cookie, name, true);
+  if (typeof cookie !== 'function') {
+    checkCookieOptions(cookie, name, true);
+    warnUnknownOptions('session() cookie', cookie, COOKIE_OPTION_KEYS);
+  }
 
   const store = opts.store || undefined;
   if (store !== undefined) checkStore(store);
@@ -139,9 +162,9 @@ export function resolveOptions(options?: SessionOptions | null): ResolvedOptions
     genid,
     name,
     proxy: opts.proxy,
-    resave: opts.resave === undefined ? true : Boolean(opts.resave),
-    rolling: Boolean(opts.rolling),
-    saveUninitialized: opts.saveUninitialized === undefined ? true : Boolean(opts.saveUninitialized),
+    resave: opts.resave ?? true,
+    rolling: opts.rolling ?? false,
+    saveUninitialized: opts.saveUninitialized ?? true,
     secrets,
     secretArray,
     // The middleware gives every store the base methods it calls (generate; regenerate via the store's own class).
@@ -162,23 +185,21 @@ export function resolveOptions(options?: SessionOptions | null): ResolvedOptions
  * Checks the `cookie` option, or what a `cookie` function returned for a
  * request, so that a bad value fails here rather than on the first request
  * (or, for some attributes, when the cookie is serialised and the response
- * is already under way). Where express-session (its Cookie, or cookie@0.7's
- * serialize) has a TypeError for the mistake, the message is the same.
- * `'auto'` for sameSite is honoured only in the object form, as in
+ * is already under way). Each message names the attribute and what it
+ * accepts. `'auto'` for sameSite is honoured only in the object form, as in
  * express-session; from a function it is as invalid as at serialisation.
  */
 export function checkCookieOptions(value: unknown, name: string, isObjectForm: boolean): CookieOptions {
-  if (value === null || typeof value !== 'object') throw invalidOption('argument options must be a object');
+  if (value === null || typeof value !== 'object') {
+    throw invalidOption(isObjectForm ? 'cookie option must be an object of cookie attributes, or a function returning one' : `cookie option function must return an object of cookie attributes, got ${value === null ? 'null' : typeof value}`);
+  }
   const options = value as CookieOptions;
   const { maxAge, expires, httpOnly, partitioned, secure, sameSite, path, domain, priority } = options;
-  if (maxAge !== undefined && maxAge !== null) {
-    if (typeof maxAge !== 'number' && !((maxAge as unknown) instanceof Date)) throw invalidOption('maxAge must be a number or Date');
-    if (!Number.isFinite(typeof maxAge === 'number' ? maxAge : (maxAge as Date).getTime())) {
-      throw invalidOption('cookie.maxAge option must be a finite number of milliseconds, or null');
-    }
+  if (maxAge !== undefined && maxAge !== null && !isFiniteMilliseconds(maxAge)) {
+    throw invalidOption('cookie.maxAge option must be a finite number of milliseconds, or null');
   }
   if (expires !== undefined && expires !== null && expires !== false && !isValidDate(expires)) {
-    throw invalidOption('option expires is invalid');
+    throw invalidOption('cookie.expires option must be a valid Date, or null');
   }
   if (httpOnly !== undefined && typeof httpOnly !== 'boolean') throw invalidOption('cookie.httpOnly option must be a boolean');
   if (partitioned !== undefined && typeof partitioned !== 'boolean') throw invalidOption('cookie.partitioned option must be a boolean');
@@ -187,7 +208,7 @@ export function checkCookieOptions(value: unknown, name: string, isObjectForm: b
   }
   if (path !== undefined && typeof path !== 'string') throw invalidOption('cookie.path option must be a string');
   if (domain !== undefined && typeof domain !== 'string') throw invalidOption('cookie.domain option must be a string');
-  if (sameSite === 'auto' && !isObjectForm) throw invalidOption('option sameSite is invalid');
+  if (sameSite === 'auto' && !isObjectForm) throw invalidOption(SAME_SITE_FROM_FUNCTION);
   // The remaining rules (name, domain and path grammar, sameSite and priority
   // values) are the serialiser's: a trial Set-Cookie applies them in its order.
   const data: CookieData = {
@@ -204,9 +225,27 @@ export function checkCookieOptions(value: unknown, name: string, isObjectForm: b
   try {
     new SetCookieSerializer().serialize(name, '', data);
   } catch (err) {
-    throw invalidOption((err as Error).message);
+    const message = (err as Error).message;
+    const ours = message === 'option sameSite is invalid' && !isObjectForm ? SAME_SITE_FROM_FUNCTION : SERIALISER_RULES[message];
+    throw invalidOption(ours ?? message);
   }
   return options;
+}
+
+const SAME_SITE_FROM_FUNCTION = 'cookie.sameSite from a cookie function must be true, false, "lax", "strict" or "none" ("auto" works in the object form only)';
+
+/** The serialiser's messages (cookie@0.7's) for the grammar rules, said as which option and what it accepts. */
+const SERIALISER_RULES: Readonly<Record<string, string>> = {
+  'argument name is invalid': "name option must be a cookie name: letters, digits and !#$%&'*+-.^_`|~ only",
+  'option domain is invalid': 'cookie.domain option must be a domain name such as "example.com" or ".example.com"',
+  'option path is invalid': 'cookie.path option must be a URL path such as "/", without ";" or control characters',
+  'option sameSite is invalid': 'cookie.sameSite option must be true, false, "lax", "strict", "none" or "auto"',
+  'option priority is invalid': 'cookie.priority option must be "low", "medium" or "high" (any case)',
+};
+
+/** A finite number, or a valid Date: express-session's deprecated form of maxAge, still accepted. */
+function isFiniteMilliseconds(value: unknown): boolean {
+  return Number.isFinite(typeof value === 'number' ? value : value instanceof Date ? value.getTime() : NaN);
 }
 
 function isValidDate(value: unknown): boolean {

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { session } from './helpers/package';
 import { call, removeTempStores, tempStorePath } from './helpers/lmdb';
 
@@ -160,11 +160,23 @@ describe('LmdbStore: the Store API', () => {
 });
 
 describe('LmdbStore: expiry', () => {
+  // The clock is faked (Date only; the store's timers stay real), so a busy machine cannot
+  // let a 150 ms lifetime run out between a write and the read that expects it alive.
+  const START = Date.parse('2030-01-01T00:00:00Z');
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'], now: START });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const elapse = (ms: number) => vi.setSystemTime(Date.now() + ms);
+
   it('never returns a session whose cookie has expired', async () => {
     const store = newStore();
     await call((cb) => store.set('soon', sess({}, new Date(Date.now() + 150)), cb));
+    elapse(149);
     expect(await call((cb) => store.get('soon', cb))).toBeDefined();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    elapse(1);
     await expect(call((cb) => store.get('soon', cb))).resolves.toBeUndefined();
     expect(await call<number>((cb) => store.length(cb))).toBe(0);
   });
@@ -172,8 +184,9 @@ describe('LmdbStore: expiry', () => {
   it('applies ttl to a session whose cookie has no expires', async () => {
     const store = newStore({ ttl: 150 });
     await call((cb) => store.set('no-expires', sess({}, null), cb));
+    elapse(149);
     expect(await call((cb) => store.get('no-expires', cb))).toBeDefined();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    elapse(1);
     await expect(call((cb) => store.get('no-expires', cb))).resolves.toBeUndefined();
   });
 
@@ -182,7 +195,7 @@ describe('LmdbStore: expiry', () => {
     await call((cb) => store.set('t', sess({ n: 1 }, new Date(Date.now() + 150)), cb));
     // The data passed to touch differs on purpose: touch must keep the stored data.
     await call((cb) => store.touch('t', sess({ n: 999 }, inOneHour()), cb));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    elapse(200);
     expect(await call((cb) => store.get('t', cb))).toMatchObject({ n: 1 });
   });
 

@@ -54,10 +54,12 @@ describe('LmdbStore: sweeping expired sessions', () => {
   it('a session touched to a later expiry is not swept', async () => {
     const dir = tempStorePath();
     const store = newStore(dir);
-    await call((cb) => store.set('touched', at(100), cb));
-    await call((cb) => store.set('left', at(100), cb));
+    // A second, not less: the touch must find 'touched' alive on a busy machine too (the sweep
+    // runs on a worker thread, whose clock a fake Date here would not reach).
+    await call((cb) => store.set('touched', at(1_000), cb));
+    await call((cb) => store.set('left', at(1_000), cb));
     await call((cb) => store.touch('touched', at(60_000), cb));
-    await sleep(150);
+    await sleep(1_050);
     expect(await store.sweep()).toEqual({ scanned: 2, removed: 1 });
     expect(await call((cb) => store.get('touched', cb))).toBeDefined();
   });

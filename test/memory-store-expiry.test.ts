@@ -23,17 +23,24 @@ function session(expires: Date | string | null, data: Record<string, unknown> = 
 
 describe('expiry', () => {
   it('never returns a session whose cookie has expired, given as a Date or as a stored ISO string', async () => {
-    const store = fresh({ sweepInterval: 0 });
-    await done((cb) => store.set('date', session(new Date(Date.now() + 300)), cb));
-    await done((cb) => store.set('iso', session(new Date(Date.now() + 300).toISOString()), cb));
-    await done((cb) => store.set('past', session(new Date(Date.now() - 1)), cb));
-    expect(await get(store, 'date')).toBeDefined();
-    expect(await get(store, 'iso')).toBeDefined();
-    expect(await get(store, 'past')).toBeUndefined();
-    await sleep(350);
-    expect(await get(store, 'date')).toBeUndefined();
-    expect(await get(store, 'iso')).toBeUndefined();
-    expect(store.stats().expirations).toBe(3);
+    // A fake clock (Date only): on a busy machine 300 ms could pass before the reads that expect the sessions alive.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2030-01-01T00:00:00Z') });
+    try {
+      const store = fresh({ sweepInterval: 0 });
+      await done((cb) => store.set('date', session(new Date(Date.now() + 300)), cb));
+      await done((cb) => store.set('iso', session(new Date(Date.now() + 300).toISOString()), cb));
+      await done((cb) => store.set('past', session(new Date(Date.now() - 1)), cb));
+      vi.setSystemTime(Date.now() + 299);
+      expect(await get(store, 'date')).toBeDefined();
+      expect(await get(store, 'iso')).toBeDefined();
+      expect(await get(store, 'past')).toBeUndefined();
+      vi.setSystemTime(Date.now() + 1);
+      expect(await get(store, 'date')).toBeUndefined();
+      expect(await get(store, 'iso')).toBeUndefined();
+      expect(store.stats().expirations).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps sessions without cookie expiry forever by default, as the reference does', async () => {
@@ -118,15 +125,21 @@ describe('expiry', () => {
 
 describe('touch', () => {
   it('replaces the cookie and its expiry but keeps the stored data, as the reference does', async () => {
-    const store = fresh({ sweepInterval: 0 });
-    const soon = new Date(Date.now() + 30);
-    await done((cb) => store.set('s', session(soon, { cart: ['apple'], name: 'Zoë' }), cb));
-    const later = new Date(Date.now() + 60_000);
-    // The data passed to touch is ignored: only the cookie is taken.
-    await done((cb) => store.touch('s', session(later, { cart: [], other: true }), cb));
-    await sleep(50);
-    const got = await get(store, 's');
-    expect(got).toEqual({ cookie: { originalMaxAge: null, expires: later.toISOString(), path: '/' }, cart: ['apple'], name: 'Zoë' });
+    // A fake clock (Date only): on a busy machine 30 ms could pass before the touch, which would then find the session gone.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2030-01-01T00:00:00Z') });
+    try {
+      const store = fresh({ sweepInterval: 0 });
+      const soon = new Date(Date.now() + 30);
+      await done((cb) => store.set('s', session(soon, { cart: ['apple'], name: 'Zoë' }), cb));
+      const later = new Date(Date.now() + 60_000);
+      // The data passed to touch is ignored: only the cookie is taken.
+      await done((cb) => store.touch('s', session(later, { cart: [], other: true }), cb));
+      vi.setSystemTime(Date.now() + 50);
+      const got = await get(store, 's');
+      expect(got).toEqual({ cookie: { originalMaxAge: null, expires: later.toISOString(), path: '/' }, cart: ['apple'], name: 'Zoë' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('handles a new cookie of another length, shorter and longer, in place or moved', async () => {

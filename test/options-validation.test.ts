@@ -3,8 +3,9 @@
  * thrown at setup and carrying this package's stable `code`; the same
  * deprecation warnings. Mistakes express-session only meets on a request
  * (a bad cookie attribute, a store that is no store, a bad store option)
- * fail here at setup too, with express-session's message where it has one;
- * a `cookie` function's bad result is that request's next(err).
+ * fail here at setup too, with a message that names the option and what it
+ * accepts; a `cookie` function's bad result is that request's next(err).
+ * The secret, boolean and unknown-key checks are in setup-checks.test.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -145,39 +146,42 @@ function referenceCookieFailure(cookie: unknown, name = 'connect.sid'): unknown 
 }
 
 describe('cookie options are checked at setup', () => {
-  // [label, cookie option, message, whether express-session fails a request with this very message]
-  const rules: Array<[string, unknown, string, boolean]> = [
-    ['cookie not an object', 'x', 'argument options must be a object', true],
-    ['maxAge a string', { maxAge: '1h' }, 'maxAge must be a number or Date', true],
-    ['maxAge false', { maxAge: false }, 'maxAge must be a number or Date', false],
-    ['maxAge NaN', { maxAge: NaN }, 'cookie.maxAge option must be a finite number of milliseconds, or null', false],
-    ['maxAge Infinity', { maxAge: Infinity }, 'cookie.maxAge option must be a finite number of milliseconds, or null', false],
-    ['maxAge an invalid Date', { maxAge: new Date(NaN) }, 'cookie.maxAge option must be a finite number of milliseconds, or null', false],
-    ['expires a string', { expires: 'tomorrow' }, 'option expires is invalid', true],
-    ['expires an invalid Date', { expires: new Date(NaN) }, 'option expires is invalid', true],
-    ['expires a number', { expires: 0 }, 'option expires is invalid', false],
-    ['httpOnly not a boolean', { httpOnly: 'yes' }, 'cookie.httpOnly option must be a boolean', false],
-    ['partitioned not a boolean', { partitioned: 1 }, 'cookie.partitioned option must be a boolean', false],
-    ['secure neither boolean nor "auto"', { secure: 'yes' }, 'cookie.secure option must be a boolean or "auto"', false],
-    ['path not a string', { path: 1 }, 'cookie.path option must be a string', false],
-    ['path with a semicolon', { path: 'a;b' }, 'option path is invalid', true],
-    ['domain not a string', { domain: 1 }, 'cookie.domain option must be a string', false],
-    ['domain not a host name', { domain: 'bad domain;' }, 'option domain is invalid', true],
-    ['sameSite unknown', { sameSite: 'sometimes' }, 'option sameSite is invalid', true],
-    ['sameSite a number', { sameSite: 1 }, 'option sameSite is invalid', true],
-    ['sameSite "AUTO" (auto is lower case only)', { sameSite: 'AUTO' }, 'option sameSite is invalid', true],
-    ['priority unknown', { priority: 'urgent' }, 'option priority is invalid', true],
+  const maxAge = 'cookie.maxAge option must be a finite number of milliseconds, or null';
+  const expires = 'cookie.expires option must be a valid Date, or null';
+  const sameSite = 'cookie.sameSite option must be true, false, "lax", "strict", "none" or "auto"';
+  // [label, cookie option, our message (names the option and what it accepts), express-session's message when a request meets it]
+  const rules: Array<[string, unknown, string, string | undefined]> = [
+    ['cookie not an object', 'x', 'cookie option must be an object of cookie attributes, or a function returning one', 'argument options must be a object'],
+    ['maxAge a string', { maxAge: '1h' }, maxAge, 'maxAge must be a number or Date'],
+    ['maxAge false', { maxAge: false }, maxAge, undefined],
+    ['maxAge NaN', { maxAge: NaN }, maxAge, undefined],
+    ['maxAge Infinity', { maxAge: Infinity }, maxAge, undefined],
+    ['maxAge an invalid Date', { maxAge: new Date(NaN) }, maxAge, undefined],
+    ['expires a string', { expires: 'tomorrow' }, expires, 'option expires is invalid'],
+    ['expires an invalid Date', { expires: new Date(NaN) }, expires, 'option expires is invalid'],
+    ['expires a number', { expires: 0 }, expires, undefined],
+    ['httpOnly not a boolean', { httpOnly: 'yes' }, 'cookie.httpOnly option must be a boolean', undefined],
+    ['partitioned not a boolean', { partitioned: 1 }, 'cookie.partitioned option must be a boolean', undefined],
+    ['secure neither boolean nor "auto"', { secure: 'yes' }, 'cookie.secure option must be a boolean or "auto"', undefined],
+    ['path not a string', { path: 1 }, 'cookie.path option must be a string', undefined],
+    ['path with a semicolon', { path: 'a;b' }, 'cookie.path option must be a URL path such as "/", without ";" or control characters', 'option path is invalid'],
+    ['domain not a string', { domain: 1 }, 'cookie.domain option must be a string', undefined],
+    ['domain not a host name', { domain: 'bad domain;' }, 'cookie.domain option must be a domain name such as "example.com" or ".example.com"', 'option domain is invalid'],
+    ['sameSite unknown', { sameSite: 'sometimes' }, sameSite, 'option sameSite is invalid'],
+    ['sameSite a number', { sameSite: 1 }, sameSite, 'option sameSite is invalid'],
+    ['sameSite "AUTO" (auto is lower case only)', { sameSite: 'AUTO' }, sameSite, 'option sameSite is invalid'],
+    ['priority unknown', { priority: 'urgent' }, 'cookie.priority option must be "low", "medium" or "high" (any case)', 'option priority is invalid'],
   ];
 
-  it.each(rules)('%s', (_label, cookie, message, sameAsReference) => {
+  it.each(rules)('%s', (_label, cookie, message, referenceMessage) => {
     expect(thrown(() => session({ ...ok, cookie } as any))).toEqual(invalid(message));
     // express-session takes the option and fails later, on a request.
     expect(thrown(() => reference({ ...ok, cookie } as any))).toBe('ok');
-    if (sameAsReference) expect(referenceCookieFailure(cookie)).toMatchObject({ type: 'TypeError', message });
+    if (referenceMessage !== undefined) expect(referenceCookieFailure(cookie)).toMatchObject({ type: 'TypeError', message: referenceMessage });
   });
 
-  it('an invalid cookie name fails at setup with the serialiser’s message', () => {
-    expect(thrown(() => session({ ...ok, name: 'a b' }))).toEqual(invalid('argument name is invalid'));
+  it('an invalid cookie name fails at setup, naming the option and what it accepts', () => {
+    expect(thrown(() => session({ ...ok, name: 'a b' }))).toEqual(invalid("name option must be a cookie name: letters, digits and !#$%&'*+-.^_`|~ only"));
     expect(referenceCookieFailure({}, 'a b')).toMatchObject({ type: 'TypeError', message: 'argument name is invalid' });
   });
 
@@ -237,13 +241,13 @@ describe('a cookie function’s result is checked per request', () => {
   }
 
   const bad: Array<[string, unknown, string]> = [
-    ['not an object', 'x', 'argument options must be a object'],
-    ['undefined', undefined, 'argument options must be a object'],
-    ['maxAge a string', { maxAge: '1h' }, 'maxAge must be a number or Date'],
-    ['sameSite unknown', { sameSite: 'bogus' }, 'option sameSite is invalid'],
-    ['sameSite "auto" (honoured only in the object form)', { sameSite: 'auto' }, 'option sameSite is invalid'],
+    ['not an object', 'x', 'cookie option function must return an object of cookie attributes, got string'],
+    ['undefined', undefined, 'cookie option function must return an object of cookie attributes, got undefined'],
+    ['maxAge a string', { maxAge: '1h' }, 'cookie.maxAge option must be a finite number of milliseconds, or null'],
+    ['sameSite unknown', { sameSite: 'bogus' }, 'cookie.sameSite from a cookie function must be true, false, "lax", "strict" or "none" ("auto" works in the object form only)'],
+    ['sameSite "auto" (honoured only in the object form)', { sameSite: 'auto' }, 'cookie.sameSite from a cookie function must be true, false, "lax", "strict" or "none" ("auto" works in the object form only)'],
     ['path not a string', { path: 7 }, 'cookie.path option must be a string'],
-    ['priority unknown', { priority: 'urgent' }, 'option priority is invalid'],
+    ['priority unknown', { priority: 'urgent' }, 'cookie.priority option must be "low", "medium" or "high" (any case)'],
   ];
   it.each(bad)('%s reaches next(err), with or without a session cookie', async (_label, result, message) => {
     let good = true;
@@ -264,7 +268,7 @@ describe('a cookie function’s result is checked per request', () => {
       .get('/regenerate')
       .set('Cookie', cookie)
       .timeout(2000)
-      .expect(200, { err: { message: 'maxAge must be a number or Date', code: CODE } });
+      .expect(200, { err: { message: 'cookie.maxAge option must be a finite number of milliseconds, or null', code: CODE } });
   });
 });
 

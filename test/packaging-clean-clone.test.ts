@@ -1,17 +1,20 @@
 /**
- * What `npm pack` ships from a clean clone: no dist/, esm/ build or .wasm is
- * committed, so the pack must build them itself (the `prepare` script). The
+ * What `npm pack` ships from a clean clone: no dist/, esm/ build or Wasm is
+ * committed, so the pack must build them itself (the `prepack` script; not
+ * `prepare`, which npm would list among an installing app's install scripts). The
  * clone is of the committed HEAD: uncommitted changes are not in it. The
  * tarball's own listing (tar -t) is the truth here, not npm's JSON, whose
  * stdout also carries the build's output.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '..');
+const require = createRequire(import.meta.url);
 
 function inGitCheckout(): boolean {
   try {
@@ -78,12 +81,14 @@ describe.skipIf(skip)('npm pack of a clean clone', () => {
     expect(missing).toEqual([]);
   });
 
-  it('ships the ESM entry and one .wasm per AssemblyScript entry', () => {
+  it('ships the ESM entry and every AssemblyScript entry embedded in build/embedded-wasm.js, no loose .wasm', () => {
     expect(files.has('esm/index.mjs')).toBe(true);
     const entries = readdirSync(path.join(root, 'assembly')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
-    const wasm = [...files].filter((file) => file.endsWith('.wasm')).sort();
-    expect(wasm).toEqual(entries.map((entry) => `build/${entry.slice(0, -3)}.wasm`).sort());
-    expect(wasm.length).toBe(2);
+    expect(files.has('build/embedded-wasm.js')).toBe(true);
+    const kernels = require(path.join(unpacked, 'build', 'embedded-wasm.js')) as Record<string, string>;
+    expect(Object.keys(kernels).sort()).toEqual(entries.map((entry) => entry.slice(0, -3)).sort());
+    for (const base64 of Object.values(kernels)) expect(WebAssembly.validate(Buffer.from(base64, 'base64'))).toBe(true);
+    expect([...files].filter((file) => file.endsWith('.wasm'))).toEqual([]);
   });
 
   it('ships package.json, README and LICENSE, and every file package.json points at', () => {

@@ -7,6 +7,7 @@
  * Users are compared by the JSON text of their value, so `42` and `"42"` are
  * different users, and `null` (or an absent field) is no user.
  */
+import { invalidOption } from '../errors';
 import { endOfValue } from '../json-value-end';
 
 /** The needle a store searches for: the key as JSON.stringify writes it, with its colon. */
@@ -109,6 +110,6 @@ function closingQuote(json: string, open: number): number {
 /** userKey names a top-level data field: a non-empty string other than the cookie. Checked by both stores' options. */
 export function checkUserKey(userKey: unknown): asserts userKey is string | undefined {
   if (userKey !== undefined && !(typeof userKey === 'string' && userKey.length > 0 && userKey !== 'cookie')) {
-    throw new TypeError('options.userKey must be a non-empty string naming a session field other than "cookie"');
+    throw invalidOption('options.userKey must be a non-empty string naming a session field other than "cookie"');
   }
 }

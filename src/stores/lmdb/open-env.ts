@@ -1,5 +1,6 @@
 import type { Database, RootDatabase } from 'lmdb';
 import { storeOpenFailed } from '../../errors';
+import { requireLmdb } from './dependencies';
 import type { ResolvedLmdbStoreOptions } from './options';
 
 /** The environment and the three databases the store uses inside it. */
@@ -62,7 +63,7 @@ const DATABASE_NAMES = {
 export type EnvironmentOptions = Pick<ResolvedLmdbStoreOptions, 'path' | 'durability' | 'mapSize'>;
 
 export function openLmdbEnvironment(options: EnvironmentOptions): LmdbEnvironment {
-  const lmdb = require('lmdb') as typeof import('lmdb');
+  const lmdb = requireLmdb();
   let root: RootDatabase;
   try {
     root = lmdb.open({

@@ -1,4 +1,5 @@
 import { invalidOption } from '../../errors';
+import { allKeysOf, warnUnknownOptions } from '../../unknown-options';
 import { checkUserKey } from '../user-field';
 
 /**
@@ -66,6 +67,8 @@ export interface ResolvedLmdbStoreOptions {
   userKey: string | undefined;
 }
 
+const LMDB_STORE_OPTION_KEYS = allKeysOf<LmdbStoreOptions>()(['path', 'ttl', 'sweepInterval', 'sweepBatchSize', 'durability', 'mapSize', 'userKey']);
+
 const DEFAULTS = {
   ttl: 86_400_000,
   sweepInterval: 60_000,
@@ -85,6 +88,7 @@ export function resolveLmdbStoreOptions(options: LmdbStoreOptions | undefined): 
   if (options === null || typeof options !== 'object') {
     throw invalidOption('options must be an object with a path');
   }
+  warnUnknownOptions('new LmdbStore()', options, LMDB_STORE_OPTION_KEYS);
   const { path } = options;
   if (typeof path !== 'string' || path.length === 0) {
     throw invalidOption('options.path must be a non-empty string');

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Piscina } from 'piscina';
 import { debug } from '../../debug';
+import { requirePiscina } from './dependencies';
 import type { LmdbEnvironment } from './open-env';
 import type { ResolvedLmdbStoreOptions } from './options';
 import { SweepLease } from './sweep-lease';
@@ -24,7 +25,7 @@ function sweepPool(): Piscina {
     const filename = path.join(__dirname, 'sweep-worker.js');
     // A bundle that left the worker file out: say so now rather than from a thread.
     if (!existsSync(filename)) throw Object.assign(new Error(`missing ${filename}`), { code: 'MODULE_NOT_FOUND' });
-    const { Piscina: PiscinaClass } = require('piscina') as typeof import('piscina');
+    const { Piscina: PiscinaClass } = requirePiscina();
     const pool = new PiscinaClass({ filename, minThreads: 0, maxThreads: 1, idleTimeout: 1000 });
     // A thread that fails to start also rejects the task that needed it; without
     // a listener piscina's 'error' event would end the process.

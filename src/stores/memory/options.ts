@@ -1,4 +1,5 @@
 import { invalidOption } from '../../errors';
+import { allKeysOf, warnUnknownOptions } from '../../unknown-options';
 import { checkUserKey } from '../user-field';
 
 /** What users may pass to `new MemoryStore(options)`; every field is optional. */
@@ -40,6 +41,8 @@ export interface ResolvedMemoryStoreOptions {
   userKey: string | undefined;
 }
 
+const MEMORY_STORE_OPTION_KEYS = allKeysOf<MemoryStoreOptions>()(['maxBytes', 'maxEntries', 'ttl', 'sweepInterval', 'userKey']);
+
 const MIB = 1024 * 1024;
 export const MIN_MAX_BYTES = MIB;
 export const MAX_MAX_BYTES = 3 * 1024 * MIB;
@@ -60,6 +63,7 @@ function isPositiveInteger(value: unknown): value is number {
 export function resolveMemoryStoreOptions(options: MemoryStoreOptions | undefined): ResolvedMemoryStoreOptions {
   if (options === undefined || options === null) return { ...MEMORY_STORE_DEFAULTS };
   if (typeof options !== 'object') throw invalidOption('MemoryStore options must be an object');
+  warnUnknownOptions('new MemoryStore()', options, MEMORY_STORE_OPTION_KEYS);
   const { maxBytes, maxEntries, ttl, sweepInterval, userKey } = options;
   if (maxBytes !== undefined && !(isPositiveInteger(maxBytes) && maxBytes >= MIN_MAX_BYTES && maxBytes <= MAX_MAX_BYTES)) {
     throw invalidOption(`options.maxBytes must be an integer from ${MIN_MAX_BYTES} (1 MiB) to ${MAX_MAX_BYTES} (3 GiB)`);
