@@ -146,7 +146,7 @@ export function storeSerializeEmpty(value: unknown): SessionError {
   return storeError('ERR_SESSION_SERIALIZE', `session cannot be serialised: ${typeof value}`);
 }
 
-/** A stored session that breaks the rules of stores/stored-json.ts; `why` says what is wrong with it. */
+/** A stored session that breaks the rules of format/stored-json.ts; `why` says what is wrong with it. */
 export function corruptStoredEntry(sid: string, why: string, cause?: unknown): SessionError {
   const err = storeError('ERR_SESSION_CORRUPT', `stored session ${sidPrefix(sid)} is corrupt: ${why}`, cause);
   err.sid = sid;

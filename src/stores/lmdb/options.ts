@@ -1,5 +1,5 @@
 import { invalidOption } from '../../errors';
-import { checkUserKey } from '../user-field';
+import { checkUserKey } from '../../format/user-field';
 
 /**
  * How far a write must have gone before its callback (or promise) reports

@@ -1,5 +1,5 @@
 import { invalidOption } from '../../errors';
-import { checkUserKey } from '../user-field';
+import { checkUserKey } from '../../format/user-field';
 
 /** What users may pass to `new MemoryStore(options)`; every field is optional. */
 export interface MemoryStoreOptions {
