@@ -1,0 +1,255 @@
+import { sidNotString, userKeyMissing, type SessionError } from '../../errors';
+import { answer } from '../../format/answer';
+import { isCorruptEntry, parseStoredSession, stringifySession } from '../../format/stored-json';
+import { userText } from '../../format/user-field';
+import { Store } from '../../session/store';
+import type { StoreCallback, StoredSession } from '../../types';
+import { announceCorrupt } from '../announce-corrupt';
+import type { PerUserSessions } from '../per-user';
+import { explicitSaveBase } from '../save-base';
+import { commandsOf, scanKeys, type RedisCommands } from './client';
+import { RedisGuard } from './guard';
+import { saveMerged } from './merged-save';
+import { resolveRedisStoreOptions, type RedisStoreOptions, type ResolvedRedisStoreOptions } from './options';
+import { runScript, SCRIPTS } from './scripts';
+import { ttlSeconds } from './ttl';
+import { RedisUserIndex } from './user-index';
+
+export type { RedisStoreOptions } from './options';
+export type { RedisClientLike } from './client';
+
+export interface RedisStoreStats {
+  /** Corrupt entries this store met on reads and removed (each one also emitted a `'corrupt'` event). */
+  corrupt: number;
+}
+
+type Callback<T = void> = StoreCallback<T>;
+
+/**
+ * A session store on Redis through the app's own node-redis 5 client or
+ * cluster. Keys and values are connect-redis's (`prefix + sid` → the
+ * session's JSON, expiring as connect-redis computes it), so an app moves
+ * between the two on a live Redis without logging anybody out.
+ *
+ * What it adds over connect-redis: a save from a request that loaded the
+ * session is merged with what Redis holds at that moment, atomically
+ * (merged-save.ts), so concurrent requests on any number of machines keep
+ * each other's changes; a destroyed or expired session is never written
+ * back by such a save (destroy wins); and with `userKey`, a per-user index
+ * for `idsOf` and `destroyAllOf` shared by every process.
+ *
+ * Every method answers once: through the callback when one is given,
+ * through the returned promise otherwise.
+ */
+export class RedisStore extends Store implements PerUserSessions {
+  private readonly options: ResolvedRedisStoreOptions;
+  private readonly client: RedisCommands;
+  private readonly guard: RedisGuard;
+  private readonly users: RedisUserIndex | undefined;
+  private corruptRemoved = 0;
+
+  constructor(options: RedisStoreOptions) {
+    super();
+    this.options = resolveRedisStoreOptions(options);
+    this.client = commandsOf(this.options.client);
+    this.guard = new RedisGuard(this.client, this.options.timeout);
+    const { userKey, userPrefix } = this.options;
+    this.users = userKey === undefined ? undefined : new RedisUserIndex(this.client, userKey, userPrefix, (sid) => this.key(sid));
+  }
+
+  /** The prefix of the session keys. */
+  get prefix(): string {
+    return this.options.prefix;
+  }
+
+  get(sid: string, callback?: Callback<StoredSession | null>): Promise<StoredSession | null> | undefined {
+    return answer(() => this.guard.run('get session', () => this.read(sid)), callback);
+  }
+
+  /**
+   * Writes the session. From a request that loaded it (the middleware's save,
+   * or req.session.save()), merged with what Redis holds and dropped if the
+   * session is gone; otherwise a plain upsert, as connect-redis's set.
+   */
+  set(sid: string, session: object, callback?: Callback): Promise<void> | undefined {
+    return answer(() => this.guard.run('save session', () => this.write(sid, session, explicitSaveBase(session))), callback);
+  }
+
+  /** Restarts the expiry of a stored session (connect-redis's EXPIRE); an absent session stays absent. */
+  touch(sid: string, session: object, callback?: Callback): Promise<void> | undefined {
+    return answer(() => this.guard.run('touch session', () => this.restartExpiry(sid, session)), callback);
+  }
+
+  destroy(sid: string, callback?: Callback): Promise<void> | undefined {
+    return answer(
+      () =>
+        this.guard.run('destroy session', async () => {
+          await this.client.del(this.key(sid));
+        }),
+      callback,
+    );
+  }
+
+  /** Every stored session by ID, in an object without prototype (as our other stores answer); damaged entries are left out. */
+  all(callback?: Callback<Record<string, StoredSession>>): Promise<Record<string, StoredSession>> | undefined {
+    return answer(
+      () =>
+        this.guard.run('list sessions', async () => {
+          const sessions: Record<string, StoredSession> = Object.create(null);
+          const start = this.options.prefix.length;
+          for await (const keys of this.scan()) {
+            const texts = await Promise.all(keys.map((key) => this.client.get(key)));
+            keys.forEach((key, i) => {
+              const text = texts[i];
+              if (!text) return;
+              const sid = key.slice(start);
+              try {
+                sessions[sid] = parseStoredSession(sid, text);
+              } catch {
+                // Reported and removed when it is read by ID; listing the others goes on.
+              }
+            });
+          }
+          return sessions;
+        }),
+      callback,
+    );
+  }
+
+  /** The IDs of the stored sessions (SCAN over the prefix, as connect-redis). */
+  ids(callback?: Callback<string[]>): Promise<string[]> | undefined {
+    return answer(
+      () =>
+        this.guard.run('list sessions', async () => {
+          const start = this.options.prefix.length;
+          return (await this.allKeys()).map((key) => key.slice(start));
+        }),
+      callback,
+    );
+  }
+
+  /** How many sessions are stored. */
+  length(callback?: Callback<number>): Promise<number> | undefined {
+    return answer(() => this.guard.run('count sessions', async () => (await this.allKeys()).length), callback);
+  }
+
+  /** Removes every session under the prefix, and the per-user index with them. */
+  clear(callback?: Callback): Promise<void> | undefined {
+    return answer(
+      () =>
+        this.guard.run('clear sessions', async () => {
+          const keys = await this.allKeys();
+          if (this.users !== undefined) keys.push(...(await this.allKeys(this.options.userPrefix)));
+          // One key per DEL: on a cluster the keys live in different slots.
+          await Promise.all(keys.map((key) => this.client.del(key)));
+        }),
+      callback,
+    );
+  }
+
+  /** The IDs of the live sessions of `user` (the userKey option's field), as every process sees them; needs userKey. */
+  idsOf(user: unknown, callback: Callback<string[]>): void;
+  idsOf(user: unknown): Promise<string[]>;
+  idsOf(user: unknown, callback?: Callback<string[]>): Promise<string[]> | void {
+    return answer(() => this.guard.run('list sessions of a user', () => this.liveSessionsOf(user, 'idsOf')), callback);
+  }
+
+  /** Destroys every session of `user` but `exceptSid`, for every process on this Redis; resolves with how many went. Needs userKey. */
+  destroyAllOf(user: unknown, exceptSid: string | undefined, callback: Callback<number>): void;
+  destroyAllOf(user: unknown, exceptSid?: string): Promise<number>;
+  destroyAllOf(user: unknown, exceptSid?: string, callback?: Callback<number>): Promise<number> | void {
+    return answer(
+      () =>
+        this.guard.run('destroy sessions of a user', async () => {
+          const ids = (await this.liveSessionsOf(user, 'destroyAllOf')).filter((sid) => sid !== exceptSid);
+          await Promise.all(ids.map((sid) => this.client.del(this.key(sid))));
+          await this.users!.forget(userText(user)!, ids);
+          return ids.length;
+        }),
+      callback,
+    );
+  }
+
+  /** Counters since construction. */
+  stats(): RedisStoreStats {
+    return { corrupt: this.corruptRemoved };
+  }
+
+  private key(sid: string): string {
+    if (typeof sid !== 'string') throw sidNotString(sid);
+    return this.options.prefix + sid;
+  }
+
+  private async read(sid: string): Promise<StoredSession | null> {
+    const key = this.key(sid);
+    const text = await this.client.get(key);
+    // An empty value is no session, as connect-redis reads it.
+    if (!text) return null;
+    try {
+      return parseStoredSession(sid, text);
+    } catch (err) {
+      if (!isCorruptEntry(err)) throw err;
+      this.removeCorrupt(key, text, err);
+      return null;
+    }
+  }
+
+  /** Damaged data, not an outage: removed (unless rewritten meanwhile), so the next request starts afresh instead of failing forever. */
+  private removeCorrupt(key: string, text: string, err: SessionError): void {
+    runScript(this.client, SCRIPTS.deleteIfEqual, key, [text]).catch(() => undefined);
+    this.corruptRemoved++;
+    announceCorrupt(this, err);
+  }
+
+  private async write(sid: string, session: object, baseData: string | undefined): Promise<void> {
+    const key = this.key(sid);
+    const json = stringifySession(session);
+    const seconds = ttlSeconds(session, this.options, Date.now());
+    const { disableTTL } = this.options;
+    if (!(seconds > 0) && baseData === undefined) {
+      // connect-redis's rule: a session already past its end is deleted, not written.
+      await this.client.del(key);
+      return;
+    }
+    const saved =
+      baseData !== undefined
+        ? saveMerged(this.client, key, json, baseData, disableTTL ? '' : String(seconds))
+        : this.client.set(key, json, disableTTL ? undefined : { expiration: { type: 'EX', value: seconds } });
+    await Promise.all([saved, this.index(sid, this.users?.userIn(json), seconds)]);
+  }
+
+  private async restartExpiry(sid: string, session: object): Promise<void> {
+    const { disableTouch, disableTTL, userKey } = this.options;
+    if (disableTouch || disableTTL) return;
+    const seconds = ttlSeconds(session, this.options, Date.now());
+    const user = userKey === undefined ? undefined : userText((session as Record<string, unknown>)[userKey]);
+    await Promise.all([this.client.expire(this.key(sid), seconds), this.index(sid, user, seconds)]);
+  }
+
+  /**
+   * Keeps the user's set at least as long-lived as the session being written
+   * or touched (a merged save adds mine's user: another user in the merged
+   * text was listed by the save that wrote it). Nothing without a user.
+   */
+  private index(sid: string, user: string | undefined, seconds: number): Promise<unknown> | undefined {
+    if (this.users === undefined || user === undefined || !(seconds > 0)) return undefined;
+    return this.users.add(sid, user, this.options.disableTTL ? NaN : seconds);
+  }
+
+  private liveSessionsOf(user: unknown, method: string): Promise<string[]> {
+    if (this.users === undefined) return Promise.reject(userKeyMissing(method));
+    const text = userText(user);
+    return text === undefined ? Promise.resolve([]) : this.users.live(text);
+  }
+
+  private scan(prefix = this.options.prefix): AsyncGenerator<string[]> {
+    return scanKeys(this.client, prefix, this.options.scanCount);
+  }
+
+  /** Every key under `prefix`, each once (SCAN may repeat a key). */
+  private async allKeys(prefix = this.options.prefix): Promise<string[]> {
+    const keys = new Set<string>();
+    for await (const batch of this.scan(prefix)) for (const key of batch) keys.add(key);
+    return [...keys];
+  }
+}
