@@ -46,6 +46,8 @@ export class RedisStore extends Store implements PerUserSessions {
   private readonly client: RedisCommands;
   private readonly guard: RedisGuard;
   private readonly users: RedisUserIndex | undefined;
+  /** The last merged save of each session this process has in flight (see inTurn). */
+  private readonly savesInFlight = new Map<string, Promise<unknown>>();
   private corruptRemoved = 0;
 
   constructor(options: RedisStoreOptions) {
@@ -213,9 +215,30 @@ export class RedisStore extends Store implements PerUserSessions {
     }
     const saved =
       baseData !== undefined
-        ? saveMerged(this.client, key, json, baseData, disableTTL ? '' : String(seconds))
+        ? this.inTurn(sid, () => saveMerged(this.client, key, json, baseData, disableTTL ? '' : String(seconds)))
         : this.client.set(key, json, disableTTL ? undefined : { expiration: { type: 'EX', value: seconds } });
     await Promise.all([saved, this.index(sid, this.users?.userIn(json), seconds)]);
+  }
+
+  /**
+   * Runs the merged saves of one session one after another within this
+   * process. Each compare-and-set that meets a newer write costs another round
+   * trip, so fifty concurrent requests of one browser racing each other would
+   * retry without end; queued, each meets at most the writes of other
+   * processes, and every round some writer gets through.
+   */
+  private inTurn<T>(sid: string, save: () => Promise<T>): Promise<T> {
+    const previous = this.savesInFlight.get(sid);
+    const run = previous === undefined ? save() : previous.then(save, save);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.savesInFlight.set(sid, settled);
+    void settled.then(() => {
+      if (this.savesInFlight.get(sid) === settled) this.savesInFlight.delete(sid);
+    });
+    return run;
   }
 
   private async restartExpiry(sid: string, session: object): Promise<void> {
