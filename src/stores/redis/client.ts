@@ -26,6 +26,7 @@ export interface RedisCommands {
   set(key: string, value: string, options?: SetOptions): Promise<unknown>;
   del(keys: string | string[]): Promise<number>;
   expire(key: string, seconds: number): Promise<number>;
+  pTTL(key: string): Promise<number>;
   sMembers(key: string): Promise<string[]>;
   sRem(key: string, members: string[]): Promise<number>;
   evalSha(sha: string, options: EvalOptions): Promise<unknown>;

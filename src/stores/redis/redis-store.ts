@@ -1,4 +1,4 @@
-import { sidNotString, userKeyMissing, type SessionError } from '../../errors';
+import { invalidOption, sidNotString, userKeyMissing, type SessionError } from '../../errors';
 import { answer } from '../../format/answer';
 import { isCorruptEntry, parseStoredSession, stringifySession } from '../../format/stored-json';
 import { userText } from '../../format/user-field';
@@ -7,9 +7,10 @@ import type { StoreCallback, StoredSession } from '../../types';
 import { announceCorrupt } from '../announce-corrupt';
 import type { PerUserSessions } from '../per-user';
 import { explicitSaveBase } from '../save-base';
-import { commandsOf, scanKeys, type RedisCommands } from './client';
+import { commandsOf, isCluster, scanKeys, type RedisCommands } from './client';
 import { RedisGuard } from './guard';
 import { saveMerged } from './merged-save';
+import { NearCache } from './near-cache';
 import { resolveRedisStoreOptions, type RedisStoreOptions, type ResolvedRedisStoreOptions } from './options';
 import { runScript, SCRIPTS } from './scripts';
 import { ttlSeconds } from './ttl';
@@ -21,6 +22,8 @@ export type { RedisClientLike } from './client';
 export interface RedisStoreStats {
   /** Corrupt entries this store met on reads and removed (each one also emitted a `'corrupt'` event). */
   corrupt: number;
+  /** With the near-cache: reads it answered, reads it sent to Redis, and the entries it holds. */
+  cache?: { hits: number; misses: number; entries: number };
 }
 
 type Callback<T = void> = StoreCallback<T>;
@@ -44,6 +47,9 @@ type Callback<T = void> = StoreCallback<T>;
 export class RedisStore extends Store implements PerUserSessions {
   private readonly options: ResolvedRedisStoreOptions;
   private readonly client: RedisCommands;
+  /** Where the commands on session keys go: the app's client, or the near-cache's own connection. */
+  private readonly sessions: RedisCommands;
+  private readonly cache: NearCache | undefined;
   private readonly guard: RedisGuard;
   private readonly users: RedisUserIndex | undefined;
   /** The last merged save of each session this process has in flight (see inTurn). */
@@ -54,7 +60,12 @@ export class RedisStore extends Store implements PerUserSessions {
     super();
     this.options = resolveRedisStoreOptions(options);
     this.client = commandsOf(this.options.client);
-    this.guard = new RedisGuard(this.client, this.options.timeout);
+    if (this.options.cacheEntries > 0 && isCluster(this.client)) {
+      throw invalidOption('options.cache needs a single Redis client (createClient), not a cluster');
+    }
+    this.cache = this.options.cacheEntries > 0 ? new NearCache(this.client, this.options.prefix, this.options.cacheEntries) : undefined;
+    this.sessions = this.cache?.connection ?? this.client;
+    this.guard = new RedisGuard(this.sessions, this.options.timeout);
     const { userKey, userPrefix } = this.options;
     this.users = userKey === undefined ? undefined : new RedisUserIndex(this.client, userKey, userPrefix, (sid) => this.key(sid));
   }
@@ -86,7 +97,7 @@ export class RedisStore extends Store implements PerUserSessions {
     return answer(
       () =>
         this.guard.run('destroy session', async () => {
-          await this.client.del(this.key(sid));
+          await this.remove(this.key(sid));
         }),
       callback,
     );
@@ -143,7 +154,9 @@ export class RedisStore extends Store implements PerUserSessions {
           const keys = await this.allKeys();
           if (this.users !== undefined) keys.push(...(await this.allKeys(this.options.userPrefix)));
           // One key per DEL: on a cluster the keys live in different slots.
+          this.cache?.forgetAll();
           await Promise.all(keys.map((key) => this.client.del(key)));
+          this.cache?.forgetAll();
         }),
       callback,
     );
@@ -164,7 +177,7 @@ export class RedisStore extends Store implements PerUserSessions {
       () =>
         this.guard.run('destroy sessions of a user', async () => {
           const ids = (await this.liveSessionsOf(user, 'destroyAllOf')).filter((sid) => sid !== exceptSid);
-          await Promise.all(ids.map((sid) => this.client.del(this.key(sid))));
+          await Promise.all(ids.map((sid) => this.remove(this.key(sid))));
           await this.users!.forget(userText(user)!, ids);
           return ids.length;
         }),
@@ -174,7 +187,15 @@ export class RedisStore extends Store implements PerUserSessions {
 
   /** Counters since construction. */
   stats(): RedisStoreStats {
-    return { corrupt: this.corruptRemoved };
+    const cache = this.cache;
+    return cache === undefined
+      ? { corrupt: this.corruptRemoved }
+      : { corrupt: this.corruptRemoved, cache: { hits: cache.hits, misses: cache.misses, entries: cache.size } };
+  }
+
+  /** Closes the near-cache's own connection, if any. The app's client stays open: it is the app's to close. */
+  close(callback?: Callback): Promise<void> | undefined {
+    return answer(() => this.cache?.close() ?? Promise.resolve(), callback);
   }
 
   private key(sid: string): string {
@@ -184,7 +205,7 @@ export class RedisStore extends Store implements PerUserSessions {
 
   private async read(sid: string): Promise<StoredSession | null> {
     const key = this.key(sid);
-    const text = await this.client.get(key);
+    const text = await this.readText(key);
     // An empty value is no session, as connect-redis reads it.
     if (!text) return null;
     try {
@@ -198,7 +219,7 @@ export class RedisStore extends Store implements PerUserSessions {
 
   /** Damaged data, not an outage: removed (unless rewritten meanwhile), so the next request starts afresh instead of failing forever. */
   private removeCorrupt(key: string, text: string, err: SessionError): void {
-    runScript(this.client, SCRIPTS.deleteIfEqual, key, [text]).catch(() => undefined);
+    this.onKey(key, () => runScript(this.sessions, SCRIPTS.deleteIfEqual, key, [text])).catch(() => undefined);
     this.corruptRemoved++;
     announceCorrupt(this, err);
   }
@@ -210,13 +231,23 @@ export class RedisStore extends Store implements PerUserSessions {
     const { disableTTL } = this.options;
     if (!(seconds > 0) && baseData === undefined) {
       // connect-redis's rule: a session already past its end is deleted, not written.
-      await this.client.del(key);
+      await this.remove(key);
       return;
     }
     const saved =
       baseData !== undefined
-        ? this.inTurn(sid, () => saveMerged(this.client, key, json, baseData, disableTTL ? '' : String(seconds)))
-        : this.client.set(key, json, disableTTL ? undefined : { expiration: { type: 'EX', value: seconds } });
+        ? this.inTurn(sid, () =>
+            this.onKey(
+              key,
+              () => saveMerged(this.sessions, key, json, baseData, disableTTL ? '' : String(seconds)),
+              (written) => (written === undefined ? undefined : { text: written, ttlMs: disableTTL ? -1 : seconds * 1000 }),
+            ),
+          )
+        : this.onKey(
+            key,
+            () => this.sessions.set(key, json, disableTTL ? undefined : { expiration: { type: 'EX', value: seconds } }),
+            () => ({ text: json, ttlMs: disableTTL ? -1 : seconds * 1000 }),
+          );
     await Promise.all([saved, this.index(sid, this.users?.userIn(json), seconds)]);
   }
 
@@ -246,7 +277,34 @@ export class RedisStore extends Store implements PerUserSessions {
     if (disableTouch || disableTTL) return;
     const seconds = ttlSeconds(session, this.options, Date.now());
     const user = userKey === undefined ? undefined : userText((session as Record<string, unknown>)[userKey]);
-    await Promise.all([this.client.expire(this.key(sid), seconds), this.index(sid, user, seconds)]);
+    const key = this.key(sid);
+    const [restarted] = await Promise.all([this.sessions.expire(key, seconds), this.index(sid, user, seconds)]);
+    // Redis reports none of this connection's own changes to the near-cache: it learns the new lifetime here.
+    if (restarted && seconds > 0) this.cache?.touched(key, seconds * 1000);
+    else this.cache?.forget(key);
+  }
+
+  /** A session's text: from the near-cache when it holds it, else GET (with its PTTL, in the same round trip, for the cache). */
+  private async readText(key: string): Promise<string | null> {
+    const cache = this.cache;
+    if (cache === undefined) return this.sessions.get(key);
+    const cached = cache.lookup(key, Date.now());
+    if (cached !== undefined) return cached;
+    const [text] = await cache.run(
+      key,
+      () => Promise.all([this.sessions.get(key), this.sessions.pTTL(key)]),
+      ([text, ttlMs]) => (text ? { text, ttlMs } : undefined),
+    );
+    return text;
+  }
+
+  /** A command on a session key; with the near-cache, `keep` says what text it leaves there (undefined: none). */
+  private onKey<T>(key: string, command: () => Promise<T>, keep: (reply: T) => { text: string; ttlMs: number } | undefined = () => undefined): Promise<T> {
+    return this.cache === undefined ? command() : this.cache.run(key, command, keep);
+  }
+
+  private remove(key: string): Promise<unknown> {
+    return this.onKey(key, () => this.sessions.del(key));
   }
 
   /**

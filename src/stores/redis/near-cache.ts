@@ -1,0 +1,184 @@
+import type { RedisCommands } from './client';
+
+/**
+ * RedisStore's opt-in near-cache (`cache: { maxEntries }`): session texts
+ * kept in this process, so a request that only reads its session reads no
+ * bytes from Redis while the entry is unchanged.
+ *
+ * The store then talks to Redis through its own connection, a duplicate of
+ * the app's client speaking RESP3 with client-side tracking in broadcast
+ * mode for the session prefix (`CLIENT TRACKING ON BCAST PREFIX p NOLOOP`):
+ * Redis pushes an invalidation on that connection for every change of a
+ * session key by anyone else (a write, a delete, an expiry, an eviction),
+ * and none for this connection's own writes, whose text the cache takes as
+ * written. An entry is dropped when its invalidation arrives, so a change
+ * made by another process is seen by the first request after it, and a read
+ * can be stale for at most the time the invalidation takes to arrive (the
+ * network's one-way delay; sub-millisecond on a LAN).
+ *
+ * Replies and invalidations share the connection and arrive in the order
+ * Redis executed them; but a reply settles its promise a microtask after the
+ * push that follows it may already have been handled. So every operation
+ * in flight on a key notes an invalidation of that key, and its reply is
+ * then not cached. While the connection is down or its tracking is not set
+ * up (after every reconnect), nothing is cached or served from the cache.
+ */
+export class NearCache {
+  /** The store's connection while the cache is on: every session command goes through it. */
+  readonly connection: RedisCommands;
+  private readonly entries = new Map<string, Entry>();
+  /** Keys with an operation in flight → whether an invalidation of that key arrived meanwhile. */
+  private readonly inFlight = new Map<string, InFlight>();
+  /** Bumped whenever tracking stops or starts: an operation that began under another epoch is not cached. */
+  private epoch = 0;
+  private tracking = false;
+  private closed = false;
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    client: RedisCommands,
+    private readonly prefix: string,
+    private readonly maxEntries: number,
+  ) {
+    this.connection = client.duplicate({ RESP: 3, emitInvalidate: true });
+    const connection = this.connection;
+    connection.on('error', () => this.stopTracking());
+    connection.on('reconnecting', () => this.stopTracking());
+    connection.on('end', () => this.stopTracking());
+    connection.on('invalidate', (key: unknown) => this.invalidate(key === null ? null : String(key)));
+    connection.on('ready', () => void this.startTracking());
+    connection.connect().catch(() => undefined);
+  }
+
+  /** The cached text of `key`, or undefined (then read through `read`). */
+  lookup(key: string, now: number): string | undefined {
+    if (!this.tracking) return undefined;
+    const entry = this.entries.get(key);
+    if (entry === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    if (entry.expiresAt <= now) {
+      this.entries.delete(key);
+      this.misses++;
+      return undefined;
+    }
+    // Most recently used last: Map order is the eviction order.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    this.hits++;
+    return entry.text;
+  }
+
+  /**
+   * Runs one command on `key` (every command of the store on a session key
+   * goes through here) and, when it answers a text to keep, caches it unless
+   * the key was invalidated, or had another of our commands, meanwhile. `keep` maps the reply to the
+   * text and its lifetime in ms (-1: none; undefined: do not cache, the
+   * entry is dropped).
+   */
+  async run<T>(key: string, command: () => Promise<T>, keep: (reply: T) => { text: string; ttlMs: number } | undefined): Promise<T> {
+    const epoch = this.epoch;
+    const active = this.tracking;
+    let pending = this.inFlight.get(key);
+    if (pending === undefined) this.inFlight.set(key, (pending = { count: 0, invalidated: false }));
+    // Two of our own operations on one key at once: Redis sends no invalidation
+    // for our writes (NOLOOP), so neither reply is trusted to be the last word.
+    else pending.invalidated = true;
+    pending.count++;
+    // Whatever the command does, the old entry is no longer the truth to serve meanwhile.
+    this.entries.delete(key);
+    try {
+      const reply = await command();
+      const kept = keep(reply);
+      if (kept !== undefined && active && this.tracking && epoch === this.epoch && !pending.invalidated) this.remember(key, kept.text, kept.ttlMs);
+      else this.entries.delete(key);
+      return reply;
+    } finally {
+      if (--pending.count === 0 && this.inFlight.get(key) === pending) this.inFlight.delete(key);
+    }
+  }
+
+  /** Gives a cached entry its new lifetime after this process's own touch (which Redis does not report back). */
+  touched(key: string, ttlMs: number): void {
+    const entry = this.entries.get(key);
+    if (entry !== undefined) entry.expiresAt = ttlMs < 0 ? Infinity : Date.now() + ttlMs;
+  }
+
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
+  /** After this process removed keys through another connection (clear): nothing cached is known to be right. */
+  forgetAll(): void {
+    this.invalidate(null);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Closes the store's own connection; the app's client is the app's. */
+  close(): Promise<void> {
+    this.closed = true;
+    this.stopTracking();
+    const connection = this.connection as RedisCommands & { close?(): Promise<unknown> };
+    return Promise.resolve(connection.close?.())
+      .catch(() => connection.destroy?.())
+      .then(() => undefined);
+  }
+
+  private remember(key: string, text: string, ttlMs: number): void {
+    if (ttlMs === 0 || ttlMs < -1) return;
+    this.entries.set(key, { text, expiresAt: ttlMs === -1 ? Infinity : Date.now() + ttlMs });
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  private invalidate(key: string | null): void {
+    if (key === null) {
+      // FLUSHALL / FLUSHDB, or Redis dropped our tracking table: nothing cached is known to be right.
+      this.entries.clear();
+      for (const pending of this.inFlight.values()) pending.invalidated = true;
+      return;
+    }
+    this.entries.delete(key);
+    const pending = this.inFlight.get(key);
+    if (pending !== undefined) pending.invalidated = true;
+  }
+
+  private stopTracking(): void {
+    this.tracking = false;
+    this.epoch++;
+    this.invalidate(null);
+  }
+
+  /**
+   * After every (re)connect: node-redis's handshake turned default tracking
+   * on; broadcast mode for the prefix, without our own writes, replaces it.
+   */
+  private async startTracking(): Promise<void> {
+    this.stopTracking();
+    const epoch = this.epoch;
+    const connection = this.connection as RedisCommands & { sendCommand(args: string[]): Promise<unknown> };
+    try {
+      await connection.sendCommand(['CLIENT', 'TRACKING', 'OFF']);
+      await connection.sendCommand(['CLIENT', 'TRACKING', 'ON', 'BCAST', 'PREFIX', this.prefix, 'NOLOOP']);
+    } catch {
+      return; // the connection went away again; its next 'ready' tries again
+    }
+    if (epoch !== this.epoch || this.closed) return;
+    this.epoch++;
+    this.tracking = true;
+  }
+}
+
+interface Entry {
+  text: string;
+  expiresAt: number;
+}
+
+interface InFlight {
+  count: number;
+  invalidated: boolean;
+}
