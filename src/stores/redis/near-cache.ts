@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { RedisCommands } from './client';
+
+/** Keys of the probe that tells whether Redis reports a script's writes back to the connection that ran it. */
+const PROBE_PREFIX = '__wasm-session-near-cache-probe:';
 
 /**
  * RedisStore's opt-in near-cache (`cache: { maxEntries }`): session texts
@@ -19,8 +23,11 @@ import type { RedisCommands } from './client';
  * Replies and invalidations share the connection and arrive in the order
  * Redis executed them; but a reply settles its promise a microtask after the
  * push that follows it may already have been handled. So every operation
- * in flight on a key notes an invalidation of that key, and its reply is
- * then not cached. While the connection is down or its tracking is not set
+ * in flight on a key counts the invalidations of that key, and its reply is
+ * cached only if there were none, or, for a write made by a script, exactly
+ * the one Redis sends for that write: NOLOOP does not cover scripts in the
+ * Redis versions that report them (7.0 does), which a probe at every
+ * (re)connect tells apart. While the connection is down or its tracking is not set
  * up (after every reconnect), nothing is cached or served from the cache.
  */
 export class NearCache {
@@ -32,6 +39,8 @@ export class NearCache {
   /** Bumped whenever tracking stops or starts: an operation that began under another epoch is not cached. */
   private epoch = 0;
   private tracking = false;
+  /** Whether a script's write comes back to us as an invalidation despite NOLOOP (probed). */
+  private scriptsReportBack = true;
   private closed = false;
   hits = 0;
   misses = 0;
@@ -78,26 +87,49 @@ export class NearCache {
    * text and its lifetime in ms (-1: none; undefined: do not cache, the
    * entry is dropped).
    */
-  async run<T>(key: string, command: () => Promise<T>, keep: (reply: T) => { text: string; ttlMs: number } | undefined): Promise<T> {
+  async run<T>(
+    key: string,
+    command: () => Promise<T>,
+    keep: (reply: T) => { text: string; ttlMs: number } | undefined,
+    byScript = false,
+  ): Promise<T> {
     const epoch = this.epoch;
     const active = this.tracking;
     let pending = this.inFlight.get(key);
-    if (pending === undefined) this.inFlight.set(key, (pending = { count: 0, invalidated: false }));
-    // Two of our own operations on one key at once: Redis sends no invalidation
-    // for our writes (NOLOOP), so neither reply is trusted to be the last word.
-    else pending.invalidated = true;
+    if (pending === undefined) this.inFlight.set(key, (pending = { count: 0, invalidations: 0, crowded: false }));
+    // Two of our own operations on one key at once: which reply is the last word is not known here.
+    else pending.crowded = true;
     pending.count++;
     // Whatever the command does, the old entry is no longer the truth to serve meanwhile.
     this.entries.delete(key);
     try {
       const reply = await command();
       const kept = keep(reply);
-      if (kept !== undefined && active && this.tracking && epoch === this.epoch && !pending.invalidated) this.remember(key, kept.text, kept.ttlMs);
+      const expected = byScript && this.scriptsReportBack ? 1 : 0;
+      const unchanged = !pending.crowded && pending.invalidations === expected;
+      if (kept !== undefined && active && this.tracking && epoch === this.epoch && unchanged) this.remember(key, kept.text, kept.ttlMs);
       else this.entries.delete(key);
       return reply;
     } finally {
       if (--pending.count === 0 && this.inFlight.get(key) === pending) this.inFlight.delete(key);
     }
+  }
+
+  /** Whether the cache is serving: its connection is up and Redis is tracking the prefix for it. */
+  get active(): boolean {
+    return this.tracking;
+  }
+
+  /**
+   * Whether a touch to `expiresAt` can be left out: the cached entry (so the
+   * stored key, as far as Redis has told us) already expires within `slackMs`
+   * of it. Redis's EXPIRE counts whole seconds, so a touch within the same
+   * second changes nothing a reader could tell.
+   */
+  expiresNear(key: string, expiresAt: number, slackMs: number): boolean {
+    if (!this.tracking) return false;
+    const entry = this.entries.get(key);
+    return entry !== undefined && expiresAt - entry.expiresAt < slackMs && entry.expiresAt - expiresAt < slackMs;
   }
 
   /** Gives a cached entry its new lifetime after this process's own touch (which Redis does not report back). */
@@ -139,12 +171,12 @@ export class NearCache {
     if (key === null) {
       // FLUSHALL / FLUSHDB, or Redis dropped our tracking table: nothing cached is known to be right.
       this.entries.clear();
-      for (const pending of this.inFlight.values()) pending.invalidated = true;
+      for (const pending of this.inFlight.values()) pending.crowded = true;
       return;
     }
     this.entries.delete(key);
     const pending = this.inFlight.get(key);
-    if (pending !== undefined) pending.invalidated = true;
+    if (pending !== undefined) pending.invalidations++;
   }
 
   private stopTracking(): void {
@@ -161,12 +193,28 @@ export class NearCache {
     this.stopTracking();
     const epoch = this.epoch;
     const connection = this.connection as RedisCommands & { sendCommand(args: string[]): Promise<unknown> };
+    const prefix = this.prefix;
+    // Broadcast prefixes may not overlap; the probe then uses a key under the sessions' own prefix.
+    const probeApart = prefix !== '' && !PROBE_PREFIX.startsWith(prefix) && !prefix.startsWith(PROBE_PREFIX);
+    const probeKey = (probeApart ? PROBE_PREFIX : prefix) + randomUUID();
+    let reportedBack = false;
+    const onProbe = (key: unknown): void => {
+      if (key !== null && String(key) === probeKey) reportedBack = true;
+    };
     try {
       await connection.sendCommand(['CLIENT', 'TRACKING', 'OFF']);
-      await connection.sendCommand(['CLIENT', 'TRACKING', 'ON', 'BCAST', 'PREFIX', this.prefix, 'NOLOOP']);
+      const prefixes = prefix === '' ? [] : probeApart ? ['PREFIX', prefix, 'PREFIX', PROBE_PREFIX] : ['PREFIX', prefix];
+      await connection.sendCommand(['CLIENT', 'TRACKING', 'ON', 'BCAST', ...prefixes, 'NOLOOP']);
+      connection.on('invalidate', onProbe);
+      await connection.eval("redis.call('SET', KEYS[1], '1', 'PX', 1000) return 1", { keys: [probeKey], arguments: [] });
+      // Any invalidation the script caused was sent before this reply.
+      await connection.sendCommand(['PING']);
     } catch {
       return; // the connection went away again; its next 'ready' tries again
+    } finally {
+      (connection as unknown as { off(event: string, listener: (key: unknown) => void): void }).off('invalidate', onProbe);
     }
+    this.scriptsReportBack = reportedBack;
     if (epoch !== this.epoch || this.closed) return;
     this.epoch++;
     this.tracking = true;
@@ -180,5 +228,8 @@ interface Entry {
 
 interface InFlight {
   count: number;
-  invalidated: boolean;
+  /** Invalidations of the key that arrived while operations on it were in flight. */
+  invalidations: number;
+  /** Another of our operations on the key overlapped, or everything was invalidated: do not cache. */
+  crowded: boolean;
 }

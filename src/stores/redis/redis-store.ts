@@ -22,11 +22,14 @@ export type { RedisClientLike } from './client';
 export interface RedisStoreStats {
   /** Corrupt entries this store met on reads and removed (each one also emitted a `'corrupt'` event). */
   corrupt: number;
-  /** With the near-cache: reads it answered, reads it sent to Redis, and the entries it holds. */
-  cache?: { hits: number; misses: number; entries: number };
+  /** With the near-cache: reads it answered, reads it sent to Redis, the entries it holds, touches it left out, whether it is serving. */
+  cache?: { hits: number; misses: number; entries: number; touchesSkipped: number; active: boolean };
 }
 
 type Callback<T = void> = StoreCallback<T>;
+
+/** A touch that would move the expiry the near-cache knows by less than this is left out (EXPIRE counts whole seconds). */
+const TOUCH_SLACK_MS = 1000;
 
 /**
  * A session store on Redis through the app's own node-redis 5 client or
@@ -55,6 +58,7 @@ export class RedisStore extends Store implements PerUserSessions {
   /** The last merged save of each session this process has in flight (see inTurn). */
   private readonly savesInFlight = new Map<string, Promise<unknown>>();
   private corruptRemoved = 0;
+  private touchesSkipped = 0;
 
   constructor(options: RedisStoreOptions) {
     super();
@@ -190,7 +194,10 @@ export class RedisStore extends Store implements PerUserSessions {
     const cache = this.cache;
     return cache === undefined
       ? { corrupt: this.corruptRemoved }
-      : { corrupt: this.corruptRemoved, cache: { hits: cache.hits, misses: cache.misses, entries: cache.size } };
+      : {
+          corrupt: this.corruptRemoved,
+          cache: { hits: cache.hits, misses: cache.misses, entries: cache.size, touchesSkipped: this.touchesSkipped, active: cache.active },
+        };
   }
 
   /** Closes the near-cache's own connection, if any. The app's client stays open: it is the app's to close. */
@@ -241,6 +248,7 @@ export class RedisStore extends Store implements PerUserSessions {
               key,
               () => saveMerged(this.sessions, key, json, baseData, disableTTL ? '' : String(seconds)),
               (written) => (written === undefined ? undefined : { text: written, ttlMs: disableTTL ? -1 : seconds * 1000 }),
+              true,
             ),
           )
         : this.onKey(
@@ -278,6 +286,11 @@ export class RedisStore extends Store implements PerUserSessions {
     const seconds = ttlSeconds(session, this.options, Date.now());
     const user = userKey === undefined ? undefined : userText((session as Record<string, unknown>)[userKey]);
     const key = this.key(sid);
+    // With the near-cache the stored expiry is known: a touch inside the same second is left out (0 round trips).
+    if (seconds > 0 && this.cache?.expiresNear(key, Date.now() + seconds * 1000, TOUCH_SLACK_MS)) {
+      this.touchesSkipped++;
+      return;
+    }
     const [restarted] = await Promise.all([this.sessions.expire(key, seconds), this.index(sid, user, seconds)]);
     // Redis reports none of this connection's own changes to the near-cache: it learns the new lifetime here.
     if (restarted && seconds > 0) this.cache?.touched(key, seconds * 1000);
@@ -299,8 +312,13 @@ export class RedisStore extends Store implements PerUserSessions {
   }
 
   /** A command on a session key; with the near-cache, `keep` says what text it leaves there (undefined: none). */
-  private onKey<T>(key: string, command: () => Promise<T>, keep: (reply: T) => { text: string; ttlMs: number } | undefined = () => undefined): Promise<T> {
-    return this.cache === undefined ? command() : this.cache.run(key, command, keep);
+  private onKey<T>(
+    key: string,
+    command: () => Promise<T>,
+    keep: (reply: T) => { text: string; ttlMs: number } | undefined = () => undefined,
+    byScript = false,
+  ): Promise<T> {
+    return this.cache === undefined ? command() : this.cache.run(key, command, keep, byScript);
   }
 
   private remove(key: string): Promise<unknown> {
