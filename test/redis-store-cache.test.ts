@@ -66,6 +66,28 @@ describe.skipIf(skipWithoutRedis)('RedisStore near-cache', () => {
     expect(await store.get('b')).toBeNull();
   });
 
+  it('reads and writes of one key racing each other, here and from another client: the cache always ends on the last write', async () => {
+    const store = await cached('nc6:');
+    const other = createClient({ url: redis.server.url });
+    await other.connect();
+    try {
+      for (let round = 0; round < 30; round++) {
+        const mine = data({ v: `mine${round}` });
+        await Promise.all([store.get('k'), store.set('k', mine), store.get('k'), store.touch('k', mine), store.get('k')]);
+        expect(await store.get('k')).toMatchObject({ v: `mine${round}` });
+        // Another client writes while this process reads.
+        const reads = Promise.all([store.get('k'), store.get('k')]);
+        await other.set('nc6:k', JSON.stringify(data({ v: `theirs${round}` })), { EX: 600 });
+        await reads;
+        await expect.poll(async () => (await store.get('k'))?.v, { interval: 2, timeout: 2000 }).toBe(`theirs${round}`);
+        // And stays there: nothing older comes back from the cache.
+        for (let i = 0; i < 3; i++) expect((await store.get('k'))?.v).toBe(`theirs${round}`);
+      }
+    } finally {
+      other.destroy();
+    }
+  });
+
   it('never serves a session past its Redis TTL', async () => {
     const store = await cached('nc3:');
     await redis.client.set('nc3:short', JSON.stringify(data()), { PX: 300 });

@@ -16,23 +16,38 @@ const MAX_ATTEMPTS = 16;
  * still the one merged against; else again. The merge rule therefore has
  * one home instead of a second copy in Lua.
  *
+ * `stored`, when given, is the text this process just wrote under the key
+ * (the save before this one, in the same process): the merge runs against it
+ * at once, and the write is one round trip unless someone else wrote since.
+ *
  * Resolves with the text written, or undefined when the session is gone
  * (destroyed or expired since the request loaded it): the save is dropped.
  */
-export async function saveMerged(client: RedisCommands, key: string, mine: string, baseData: string, expiry: string): Promise<string | undefined> {
-  let text = mine;
-  let mode = 'b';
-  let expected = baseData;
+export async function saveMerged(
+  client: RedisCommands,
+  key: string,
+  mine: string,
+  baseData: string,
+  expiry: string,
+  stored?: string,
+): Promise<string | undefined> {
+  let text = stored === undefined ? mine : mergedOver(baseData, mine, stored);
+  let mode = stored === undefined ? 'b' : 'f';
+  let expected = stored ?? baseData;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const reply = await runScript(client, SCRIPTS.saveIfBase, key, [text, mode, expected, expiry]);
     if (reply === 1) return text;
     if (reply === 0) return undefined;
     const theirs = String(reply);
-    const merged = mergeOverStored(baseData, mine, theirs);
-    // DROP cannot come back: theirs is a stored text.
-    text = merged === MINE_OVER_BASE ? mine : (merged as string);
+    text = mergedOver(baseData, mine, theirs);
     mode = 'f';
     expected = theirs;
   }
   throw redisSaveContended(MAX_ATTEMPTS);
+}
+
+/** The text to write over the stored text `theirs` (format/merge.ts); DROP cannot come back, since theirs is stored. */
+function mergedOver(baseData: string, mine: string, theirs: string): string {
+  const merged = mergeOverStored(baseData, mine, theirs);
+  return merged === MINE_OVER_BASE ? mine : (merged as string);
 }

@@ -83,36 +83,58 @@ export class NearCache {
   /**
    * Runs one command on `key` (every command of the store on a session key
    * goes through here) and, when it answers a text to keep, caches it unless
-   * the key was invalidated, or had another of our commands, meanwhile. `keep` maps the reply to the
+   * the key was invalidated meanwhile (beyond the one invalidation a script's
+   * own write brings back, where Redis sends it). `keep` maps the reply to the
    * text and its lifetime in ms (-1: none; undefined: do not cache, the
    * entry is dropped).
+   *
+   * The commands on one key run one at a time: a reply then always holds the
+   * latest state this process knows of (no reply of an earlier command can
+   * settle after it), and a read queued behind another finds what that one
+   * cached (`fromCache`) instead of asking Redis again.
    */
-  async run<T>(
+  run<T>(
     key: string,
     command: () => Promise<T>,
     keep: (reply: T) => { text: string; ttlMs: number } | undefined,
     byScript = false,
+    fromCache?: (text: string) => T,
   ): Promise<T> {
+    let pending = this.inFlight.get(key);
+    if (pending === undefined) this.inFlight.set(key, (pending = { count: 0, invalidations: 0, tail: Promise.resolve() }));
+    const queue = pending;
+    queue.count++;
+    const turn = queue.tail.then(() => this.runNow(key, queue, command, keep, byScript, fromCache));
+    queue.tail = turn.catch(() => undefined);
+    return turn.finally(() => {
+      if (--queue.count === 0 && this.inFlight.get(key) === queue) this.inFlight.delete(key);
+    });
+  }
+
+  private async runNow<T>(
+    key: string,
+    queue: InFlight,
+    command: () => Promise<T>,
+    keep: (reply: T) => { text: string; ttlMs: number } | undefined,
+    byScript: boolean,
+    fromCache: ((text: string) => T) | undefined,
+  ): Promise<T> {
+    if (fromCache !== undefined) {
+      const cached = this.lookup(key, Date.now());
+      if (cached !== undefined) return fromCache(cached);
+    }
     const epoch = this.epoch;
     const active = this.tracking;
-    let pending = this.inFlight.get(key);
-    if (pending === undefined) this.inFlight.set(key, (pending = { count: 0, invalidations: 0, crowded: false }));
-    // Two of our own operations on one key at once: which reply is the last word is not known here.
-    else pending.crowded = true;
-    pending.count++;
+    const seenBefore = queue.invalidations;
     // Whatever the command does, the old entry is no longer the truth to serve meanwhile.
     this.entries.delete(key);
-    try {
-      const reply = await command();
-      const kept = keep(reply);
-      const expected = byScript && this.scriptsReportBack ? 1 : 0;
-      const unchanged = !pending.crowded && pending.invalidations === expected;
-      if (kept !== undefined && active && this.tracking && epoch === this.epoch && unchanged) this.remember(key, kept.text, kept.ttlMs);
-      else this.entries.delete(key);
-      return reply;
-    } finally {
-      if (--pending.count === 0 && this.inFlight.get(key) === pending) this.inFlight.delete(key);
-    }
+    const reply = await command();
+    const kept = keep(reply);
+    const expected = byScript && this.scriptsReportBack ? 1 : 0;
+    const unchanged = queue.invalidations - seenBefore === expected;
+    if (kept !== undefined && active && this.tracking && epoch === this.epoch && unchanged) this.remember(key, kept.text, kept.ttlMs);
+    else this.entries.delete(key);
+    return reply;
   }
 
   /** Whether the cache is serving: its connection is up and Redis is tracking the prefix for it. */
@@ -171,7 +193,8 @@ export class NearCache {
     if (key === null) {
       // FLUSHALL / FLUSHDB, or Redis dropped our tracking table: nothing cached is known to be right.
       this.entries.clear();
-      for (const pending of this.inFlight.values()) pending.crowded = true;
+      // More than any operation can expect: none of those in flight is cached.
+      for (const pending of this.inFlight.values()) pending.invalidations += 2;
       return;
     }
     this.entries.delete(key);
@@ -227,9 +250,10 @@ interface Entry {
 }
 
 interface InFlight {
+  /** Commands on the key queued or running. */
   count: number;
-  /** Invalidations of the key that arrived while operations on it were in flight. */
+  /** Settles when the last queued command has. */
+  tail: Promise<unknown>;
+  /** Invalidations of the key that arrived while operations on it were in flight (a running count). */
   invalidations: number;
-  /** Another of our operations on the key overlapped, or everything was invalidated: do not cache. */
-  crowded: boolean;
 }

@@ -55,8 +55,8 @@ export class RedisStore extends Store implements PerUserSessions {
   private readonly cache: NearCache | undefined;
   private readonly guard: RedisGuard;
   private readonly users: RedisUserIndex | undefined;
-  /** The last merged save of each session this process has in flight (see inTurn). */
-  private readonly savesInFlight = new Map<string, Promise<unknown>>();
+  /** The last merged save of each session this process has in flight, resolving with the text it wrote (see inTurn). */
+  private readonly savesInFlight = new Map<string, Promise<string | undefined>>();
   private corruptRemoved = 0;
   private touchesSkipped = 0;
 
@@ -243,10 +243,10 @@ export class RedisStore extends Store implements PerUserSessions {
     }
     const saved =
       baseData !== undefined
-        ? this.inTurn(sid, () =>
+        ? this.inTurn(sid, (stored) =>
             this.onKey(
               key,
-              () => saveMerged(this.sessions, key, json, baseData, disableTTL ? '' : String(seconds)),
+              () => saveMerged(this.sessions, key, json, baseData, disableTTL ? '' : String(seconds), stored),
               (written) => (written === undefined ? undefined : { text: written, ttlMs: disableTTL ? -1 : seconds * 1000 }),
               true,
             ),
@@ -264,13 +264,15 @@ export class RedisStore extends Store implements PerUserSessions {
    * process. Each compare-and-set that meets a newer write costs another round
    * trip, so fifty concurrent requests of one browser racing each other would
    * retry without end; queued, each meets at most the writes of other
-   * processes, and every round some writer gets through.
+   * processes, and every round some writer gets through. A queued save is
+   * handed the text the one before it wrote, so it merges against that at
+   * once: one round trip unless another process wrote in between.
    */
-  private inTurn<T>(sid: string, save: () => Promise<T>): Promise<T> {
+  private inTurn(sid: string, save: (stored: string | undefined) => Promise<string | undefined>): Promise<string | undefined> {
     const previous = this.savesInFlight.get(sid);
-    const run = previous === undefined ? save() : previous.then(save, save);
+    const run = previous === undefined ? save(undefined) : previous.then(save, () => save(undefined));
     const settled = run.then(
-      () => undefined,
+      (written) => written,
       () => undefined,
     );
     this.savesInFlight.set(sid, settled);
@@ -307,6 +309,8 @@ export class RedisStore extends Store implements PerUserSessions {
       key,
       () => Promise.all([this.sessions.get(key), this.sessions.pTTL(key)]),
       ([text, ttlMs]) => (text ? { text, ttlMs } : undefined),
+      false,
+      (text): [string, number] => [text, -1],
     );
     return text;
   }
