@@ -15,10 +15,30 @@ const MAX_ATTEMPTS = 16;
  * and LmdbStore's, and the merged text is written only if the stored text is
  * still the one merged against; else again. The merge rule therefore has
  * one home instead of a second copy in Lua.
- *
- * `stored`, when given, is the text this process just wrote under the key
- * (the save before this one, in the same process): the merge runs against it
- * at once, and the write is one round trip unless someone else wrote since.
+ */
+
+/** One compare-and-set: write `text` if the stored session matches `expected` (a data part in mode 'b', a whole text in mode 'f'). */
+export interface SaveAttempt {
+  readonly text: string;
+  readonly mode: 'b' | 'f';
+  readonly expected: string;
+}
+
+/**
+ * The first attempt of a save of `mine` loaded with `baseData`. `predicted`,
+ * when given, is the text an earlier save of the same session in this
+ * process is writing right now: merged against it at once, this attempt can
+ * travel right behind that one and succeeds whenever it did.
+ */
+export function firstAttempt(baseData: string, mine: string, predicted: string | undefined): SaveAttempt {
+  return predicted === undefined ? { text: mine, mode: 'b', expected: baseData } : { text: mergedOver(baseData, mine, predicted), mode: 'f', expected: predicted };
+}
+
+/**
+ * Runs the save from `attempt` on. When that first attempt is overtaken and
+ * `earlier` is given (the saves of this session before it in this process),
+ * it waits for them and merges against the text they left, so a burst of one
+ * browser's requests does not retry in lockstep.
  *
  * Resolves with the text written, or undefined when the session is gone
  * (destroyed or expired since the request loaded it): the save is dropped.
@@ -29,24 +49,21 @@ export async function saveMerged(
   mine: string,
   baseData: string,
   expiry: string,
-  stored?: string,
+  attempt: SaveAttempt,
+  earlier?: () => Promise<string | undefined>,
 ): Promise<string | undefined> {
-  let text = stored === undefined ? mine : mergedOver(baseData, mine, stored);
-  let mode = stored === undefined ? 'b' : 'f';
-  let expected = stored ?? baseData;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const reply = await runScript(client, SCRIPTS.saveIfBase, key, [text, mode, expected, expiry]);
-    if (reply === 1) return text;
+  for (let round = 0; round < MAX_ATTEMPTS; round++) {
+    const reply = await runScript(client, SCRIPTS.saveIfBase, key, [attempt.text, attempt.mode, attempt.expected, expiry]);
+    if (reply === 1) return attempt.text;
     if (reply === 0) return undefined;
-    const theirs = String(reply);
-    text = mergedOver(baseData, mine, theirs);
-    mode = 'f';
-    expected = theirs;
+    let theirs = String(reply);
+    if (round === 0 && earlier !== undefined) theirs = (await earlier()) ?? theirs;
+    attempt = { text: mergedOver(baseData, mine, theirs), mode: 'f', expected: theirs };
   }
   throw redisSaveContended(MAX_ATTEMPTS);
 }
 
-/** The text to write over the stored text `theirs` (format/merge.ts); DROP cannot come back, since theirs is stored. */
+/** The text to write over the stored text `theirs`; DROP cannot come back, since theirs is stored. */
 function mergedOver(baseData: string, mine: string, theirs: string): string {
   const merged = mergeOverStored(baseData, mine, theirs);
   return merged === MINE_OVER_BASE ? mine : (merged as string);

@@ -9,7 +9,7 @@ import type { PerUserSessions } from '../per-user';
 import { explicitSaveBase } from '../save-base';
 import { commandsOf, isCluster, scanKeys, type RedisCommands } from './client';
 import { RedisGuard } from './guard';
-import { saveMerged } from './merged-save';
+import { firstAttempt, saveMerged } from './merged-save';
 import { NearCache } from './near-cache';
 import { resolveRedisStoreOptions, type RedisStoreOptions, type ResolvedRedisStoreOptions } from './options';
 import { runScript, SCRIPTS } from './scripts';
@@ -27,6 +27,12 @@ export interface RedisStoreStats {
 }
 
 type Callback<T = void> = StoreCallback<T>;
+
+/** A merged save in flight: the text its first attempt writes, and what it finally wrote (undefined: dropped or failed). */
+interface SaveInFlight {
+  readonly writing: string;
+  readonly done: Promise<string | undefined>;
+}
 
 /** A touch that would move the expiry the near-cache knows by less than this is left out (EXPIRE counts whole seconds). */
 const TOUCH_SLACK_MS = 1000;
@@ -55,8 +61,8 @@ export class RedisStore extends Store implements PerUserSessions {
   private readonly cache: NearCache | undefined;
   private readonly guard: RedisGuard;
   private readonly users: RedisUserIndex | undefined;
-  /** The last merged save of each session this process has in flight, resolving with the text it wrote (see inTurn). */
-  private readonly savesInFlight = new Map<string, Promise<string | undefined>>();
+  /** The last merged save of each session this process has in flight (see mergedSave). */
+  private readonly savesInFlight = new Map<string, SaveInFlight>();
   private corruptRemoved = 0;
   private touchesSkipped = 0;
 
@@ -243,14 +249,7 @@ export class RedisStore extends Store implements PerUserSessions {
     }
     const saved =
       baseData !== undefined
-        ? this.inTurn(sid, (stored) =>
-            this.onKey(
-              key,
-              () => saveMerged(this.sessions, key, json, baseData, disableTTL ? '' : String(seconds), stored),
-              (written) => (written === undefined ? undefined : { text: written, ttlMs: disableTTL ? -1 : seconds * 1000 }),
-              true,
-            ),
-          )
+        ? this.mergedSave(sid, key, json, baseData, disableTTL ? '' : String(seconds), disableTTL ? -1 : seconds * 1000)
         : this.onKey(
             key,
             () => this.sessions.set(key, json, disableTTL ? undefined : { expiration: { type: 'EX', value: seconds } }),
@@ -260,26 +259,30 @@ export class RedisStore extends Store implements PerUserSessions {
   }
 
   /**
-   * Runs the merged saves of one session one after another within this
-   * process. Each compare-and-set that meets a newer write costs another round
-   * trip, so fifty concurrent requests of one browser racing each other would
-   * retry without end; queued, each meets at most the writes of other
-   * processes, and every round some writer gets through. A queued save is
-   * handed the text the one before it wrote, so it merges against that at
-   * once: one round trip unless another process wrote in between.
+   * A merged save, chained to the saves of the same session this process
+   * already has in flight. Fifty concurrent requests of one browser would
+   * otherwise each meet the others' writes and retry in lockstep. Chained,
+   * each save's first attempt expects exactly the text the save before it
+   * is writing, so the whole burst travels in one pipeline and every attempt
+   * succeeds when the one before it did; an attempt overtaken by another
+   * process waits for the saves before it and merges against what they left.
    */
-  private inTurn(sid: string, save: (stored: string | undefined) => Promise<string | undefined>): Promise<string | undefined> {
+  private mergedSave(sid: string, key: string, json: string, baseData: string, expiry: string, ttlMs: number): Promise<string | undefined> {
     const previous = this.savesInFlight.get(sid);
-    const run = previous === undefined ? save(undefined) : previous.then(save, () => save(undefined));
-    const settled = run.then(
-      (written) => written,
-      () => undefined,
+    const attempt = firstAttempt(baseData, json, previous?.writing);
+    const earlier = previous === undefined ? undefined : () => previous.done;
+    const done = this.onKey(
+      key,
+      () => saveMerged(this.sessions, key, json, baseData, expiry, attempt, earlier),
+      (written) => (written === undefined ? undefined : { text: written, ttlMs }),
+      true,
     );
-    this.savesInFlight.set(sid, settled);
-    void settled.then(() => {
-      if (this.savesInFlight.get(sid) === settled) this.savesInFlight.delete(sid);
+    const entry: SaveInFlight = { writing: attempt.text, done: done.catch(() => undefined) };
+    this.savesInFlight.set(sid, entry);
+    void entry.done.then(() => {
+      if (this.savesInFlight.get(sid) === entry) this.savesInFlight.delete(sid);
     });
-    return run;
+    return done;
   }
 
   private async restartExpiry(sid: string, session: object): Promise<void> {
