@@ -49,6 +49,14 @@ describe.skipIf(skipWithoutRedis)('RedisStore and connect-redis on one Redis', (
     expect(again.body).toEqual({ count: 3, id: first.body.id });
   });
 
+  it('express-session itself runs on RedisStore too (its saves are plain upserts, as with connect-redis)', async () => {
+    const app = counterApp(reference({ secret: SECRET, resave: false, saveUninitialized: false, cookie: { maxAge: 60_000 }, store: new session.RedisStore({ client: redis.client, prefix: 'ref-on-ours:' }) }) as unknown as express.RequestHandler);
+    const first = await request(app).get('/count');
+    const cookie = first.headers['set-cookie'][0].split(';')[0];
+    expect((await request(app).get('/count').set('Cookie', cookie)).body).toEqual({ count: 2, id: first.body.id });
+    expect(await redis.client.ttl(`ref-on-ours:${first.body.id}`)).toBe(60);
+  });
+
   it('store to store: each gets what the other set, and both write the same value with the same TTL', async () => {
     const mine = new session.RedisStore({ client: redis.client, prefix: 'same:' });
     const other = new ConnectRedisStore({ client: redis.client, prefix: 'same:' });
