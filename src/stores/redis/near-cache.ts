@@ -101,14 +101,20 @@ export class NearCache {
     fromCache?: (text: string) => T,
   ): Promise<T> {
     let pending = this.inFlight.get(key);
-    if (pending === undefined) this.inFlight.set(key, (pending = { count: 0, invalidations: 0, tail: Promise.resolve() }));
+    if (pending === undefined) this.inFlight.set(key, (pending = { count: 0, invalidations: 0, tail: Promise.resolve(), read: undefined }));
     const queue = pending;
+    // A read behind a read of the same key, with no invalidation since that one was asked for, shares its answer.
+    const shared = queue.read;
+    if (fromCache !== undefined && shared !== undefined && shared.invalidations === queue.invalidations) return shared.answer as Promise<T>;
     queue.count++;
     const turn = queue.tail.then(() => this.runNow(key, queue, command, keep, byScript, fromCache));
     queue.tail = turn.catch(() => undefined);
-    return turn.finally(() => {
+    const answer = turn.finally(() => {
+      if (queue.read?.answer === answer) queue.read = undefined;
       if (--queue.count === 0 && this.inFlight.get(key) === queue) this.inFlight.delete(key);
     });
+    queue.read = fromCache === undefined ? undefined : { answer, invalidations: queue.invalidations };
+    return answer;
   }
 
   private async runNow<T>(
@@ -254,6 +260,8 @@ interface InFlight {
   count: number;
   /** Settles when the last queued command has. */
   tail: Promise<unknown>;
+  /** The last queued command when it is a read: later reads share it (invalidations: the count when it was queued). */
+  read: { answer: Promise<unknown>; invalidations: number } | undefined;
   /** Invalidations of the key that arrived while operations on it were in flight (a running count). */
   invalidations: number;
 }
