@@ -23,8 +23,13 @@ export class RedisGuard {
     if (!this.everReady) client.on('ready', () => (this.everReady = true));
   }
 
-  /** Runs `work` under the rules above; `operation` names it in the error ("get session", "save session"). */
-  run<T>(operation: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` under the rules above; `operation` names it in the error
+   * ("get session", "save session"). `bounded: false` for walks over every
+   * session (all, ids, length, clear), whose time grows with the data and
+   * which no request waits for: they still fail at once while Redis is down.
+   */
+  run<T>(operation: string, work: () => Promise<T>, bounded = true): Promise<T> {
     if (this.everReady && !isReady(this.client)) return Promise.reject(redisUnavailable(operation, new Error('the client is not connected')));
     let pending: Promise<T>;
     try {
@@ -35,7 +40,7 @@ export class RedisGuard {
     const guarded = pending.catch((err: unknown) => {
       throw wrap(operation, err);
     });
-    if (this.timeout === 0) return guarded;
+    if (this.timeout === 0 || !bounded) return guarded;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(redisUnavailable(operation, undefined, this.timeout)), this.timeout);
       // The request's own socket keeps the process alive; this timer need not.

@@ -26,9 +26,10 @@ export interface RedisStoreOptions {
   /** Key prefix of the per-user index sets (default `sess-users:` + prefix, outside the sessions' own prefix). */
   userPrefix?: string;
   /**
-   * Milliseconds every store operation may take before it fails with
-   * ERR_SESSION_STORE_UNAVAILABLE (default 5000; 0: no bound). A Redis that
-   * is down fails at once instead, once the client has been ready.
+   * Milliseconds a store operation may take before it fails with
+   * ERR_SESSION_STORE_UNAVAILABLE (default 5000; 0: no bound); the walks over
+   * every session (all, ids, length, clear) are not bounded. A Redis that is
+   * down fails at once instead, once the client has been ready.
    */
   timeout?: number;
   /** Opt-in near-cache of session reads (see near-cache.ts): `{ maxEntries }`. Default: none. */

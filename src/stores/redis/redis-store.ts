@@ -134,7 +134,7 @@ export class RedisStore extends Store implements PerUserSessions {
             });
           }
           return sessions;
-        }),
+        }, false),
       callback,
     );
   }
@@ -146,14 +146,14 @@ export class RedisStore extends Store implements PerUserSessions {
         this.guard.run('list sessions', async () => {
           const start = this.options.prefix.length;
           return (await this.allKeys()).map((key) => key.slice(start));
-        }),
+        }, false),
       callback,
     );
   }
 
   /** How many sessions are stored. */
   length(callback?: Callback<number>): Promise<number> | undefined {
-    return answer(() => this.guard.run('count sessions', async () => (await this.allKeys()).length), callback);
+    return answer(() => this.guard.run('count sessions', async () => (await this.allKeys()).length, false), callback);
   }
 
   /** Removes every session under the prefix, and the per-user index with them. */
@@ -167,7 +167,7 @@ export class RedisStore extends Store implements PerUserSessions {
           this.cache?.forgetAll();
           await Promise.all(keys.map((key) => this.client.del(key)));
           this.cache?.forgetAll();
-        }),
+        }, false),
       callback,
     );
   }
