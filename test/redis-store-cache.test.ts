@@ -161,6 +161,15 @@ describe.skipIf(skipWithoutRedis)('RedisStore near-cache across two server proce
       expect((await get<{ data: { round?: string } }>(a.port, '/read', cookie)).body.data.round).toBe(String(round));
     }
 
+    // Concurrent saves on both machines, each with its near-cache: every change survives, and both then read them all.
+    const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    await Promise.all(keys.map((key, i) => get(i % 2 ? b.port : a.port, `/set/${key}?rand=15`, cookie)));
+    await pause(20);
+    for (const port of [a.port, b.port]) {
+      const { data } = (await get<{ data: Record<string, unknown> }>(port, '/read', cookie)).body;
+      expect(keys.filter((key) => data[key] === key)).toHaveLength(40);
+    }
+
     const other = (await get(b.port, '/init?user=kim')).cookie!;
     expect((await get<{ ended: number }>(b.port, '/logout-others', other)).body.ended).toBe(1);
     await pause(10);
