@@ -60,16 +60,22 @@ function readRoute(req, res) {
   res.end(String(req.session.count));
 }
 
-/** An app with a session middleware on `store`, and the cookie of one existing session; `path` is what the variant requests. */
+/** Sessions per variant: one per request in flight, as the pinned HTTP section gives every connection its own login. */
+const SESSIONS = 16;
+
+/** An app with a session middleware on `store`, and the cookies of SESSIONS existing sessions; `path` is what the variant requests. */
 async function sessionApp(name, factory, store, path = '/count') {
   const app = express();
   app.use(factory({ secret: SECRET, resave: false, saveUninitialized: false, store, cookie: { maxAge: MAX_AGE } }));
   app.get('/count', countRoute);
   app.get('/read', readRoute);
-  const first = await inject(app, { method: 'GET', url: '/count' });
-  const setCookie = first.headers['set-cookie'];
-  const cookie = (Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0];
-  return { name, app, cookie, path, close: () => store.close?.() };
+  const cookies = [];
+  for (let i = 0; i < SESSIONS; i++) {
+    const first = await inject(app, { method: 'GET', url: '/count' });
+    const setCookie = first.headers['set-cookie'];
+    cookies.push((Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0]);
+  }
+  return { name, app, cookies, path, close: () => store.close?.() };
 }
 
 /** The same Redis work as a session middleware does per request, written by hand: GET, parse, modify, SET EX. */
@@ -87,11 +93,13 @@ async function bareApp(client) {
       next(err);
     }
   });
-  return { name: 'bare express + direct redis GET/SET', app, cookie: '' };
+  return { name: 'bare express + direct redis GET/SET', app, cookies: [] };
 }
 
-function request(variant) {
-  return inject(variant.app, { method: 'GET', url: variant.path ?? '/count', headers: variant.cookie ? { cookie: variant.cookie } : {} });
+/** One request of worker `worker`, on that worker's own session. */
+function request(variant, worker) {
+  const cookie = variant.cookies[worker % SESSIONS];
+  return inject(variant.app, { method: 'GET', url: variant.path ?? '/count', headers: cookie ? { cookie } : {} });
 }
 
 /**
@@ -102,10 +110,10 @@ function request(variant) {
  */
 async function timeRequests(variant, total, inFlight) {
   let started = 0;
-  const worker = async () => {
+  const worker = async (_, index) => {
     while (started < total) {
       started++;
-      const res = await request(variant);
+      const res = await request(variant, index);
       if (res.statusCode !== 200) throw new Error(`${variant.name}: status ${res.statusCode}: ${res.payload}`);
     }
   };
