@@ -65,6 +65,14 @@ describe.skipIf(skipWithoutRedis)('RedisStore methods', () => {
     expect(await redis.client.exists('api-past:old')).toBe(0);
   });
 
+  it('a ttl function answering no lifetime (0, NaN) deletes the session, even for a save from a request that loaded it', async () => {
+    const store = storeWith({ prefix: 'api-nolife:', ttl: (sess) => (sess.gone ? Number.NaN : 60) });
+    await store.set('x', stored({}));
+    expect(await redis.client.ttl('api-nolife:x')).toBe(60);
+    await store.set('x', stored({ gone: true }));
+    expect(await redis.client.exists('api-nolife:x')).toBe(0);
+  });
+
   it('disableTTL writes keys without expiry and makes touch do nothing', async () => {
     const store = storeWith({ prefix: 'api-nottl:', disableTTL: true });
     await store.set('a', stored());

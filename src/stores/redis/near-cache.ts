@@ -60,23 +60,26 @@ export class NearCache {
     connection.connect().catch(() => undefined);
   }
 
-  /** The cached text of `key`, or undefined (then read through `read`). */
+  /** The cached text of `key`, or undefined (then read through `run`); counted as a hit or a miss. */
   lookup(key: string, now: number): string | undefined {
     if (!this.tracking) return undefined;
+    const text = this.peek(key, now);
+    if (text === undefined) this.misses++;
+    else this.hits++;
+    return text;
+  }
+
+  /** The cached text of `key` if live, made the most recently used; not counted. */
+  private peek(key: string, now: number): string | undefined {
     const entry = this.entries.get(key);
-    if (entry === undefined) {
-      this.misses++;
-      return undefined;
-    }
+    if (entry === undefined) return undefined;
     if (entry.expiresAt <= now) {
       this.entries.delete(key);
-      this.misses++;
       return undefined;
     }
     // Most recently used last: Map order is the eviction order.
     this.entries.delete(key);
     this.entries.set(key, entry);
-    this.hits++;
     return entry.text;
   }
 
@@ -125,8 +128,9 @@ export class NearCache {
     byScript: boolean,
     fromCache: ((text: string) => T) | undefined,
   ): Promise<T> {
-    if (fromCache !== undefined) {
-      const cached = this.lookup(key, Date.now());
+    if (fromCache !== undefined && this.tracking) {
+      // A read queued behind another command (counted as a miss when it was asked) takes what that one left.
+      const cached = this.peek(key, Date.now());
       if (cached !== undefined) return fromCache(cached);
     }
     const epoch = this.epoch;

@@ -242,8 +242,8 @@ export class RedisStore extends Store implements PerUserSessions {
     const json = stringifySession(session);
     const seconds = ttlSeconds(session, this.options, Date.now());
     const { disableTTL } = this.options;
-    if (!(seconds > 0) && baseData === undefined) {
-      // connect-redis's rule: a session already past its end is deleted, not written.
+    if (!(seconds > 0)) {
+      // connect-redis's rule: a session already past its end (or whose ttl function gave no lifetime) is deleted, not written.
       await this.remove(key);
       return;
     }

@@ -43,7 +43,7 @@ export class RedisUserIndex {
    * is then dropped costs nothing but a member that the next read removes.
    */
   add(sid: string, user: string, seconds: number): Promise<unknown> {
-    const lifetime = Number.isNaN(seconds) ? '' : String(seconds * 1000);
+    const lifetime = Number.isNaN(seconds) ? '' : String(Math.ceil(seconds * 1000));
     return runScript(this.client, SCRIPTS.indexAdd, this.userPrefix + user, [sid, lifetime]);
   }
 
