@@ -73,6 +73,14 @@ describe.skipIf(skipWithoutRedis)('RedisStore methods', () => {
     expect(await redis.client.exists('api-nolife:x')).toBe(0);
   });
 
+  it('with disableTTL and userKey, the user\'s index set never expires either', async () => {
+    const store = storeWith({ prefix: 'api-nottl-user:', disableTTL: true, userKey: 'userId' });
+    await store.set('s', stored({ userId: 'ann' }));
+    expect(await redis.client.ttl('api-nottl-user:s')).toBe(-1);
+    expect(await redis.client.ttl('sess-users:api-nottl-user:"ann"')).toBe(-1);
+    expect(await store.idsOf('ann')).toEqual(['s']);
+  });
+
   it('disableTTL writes keys without expiry and makes touch do nothing', async () => {
     const store = storeWith({ prefix: 'api-nottl:', disableTTL: true });
     await store.set('a', stored());
@@ -182,6 +190,7 @@ describe('RedisStore options', () => {
     [{ client, userPrefix: '' }, /options.userPrefix must be a non-empty string/],
     [{ client, prefix: 'a:', userPrefix: 'a:users:' }, /options.userPrefix must not start with options.prefix/],
     [{ client, timeout: -1 }, /options.timeout must be a number of milliseconds/],
+    [{ client, prefix: '', userKey: 'userId' }, /options.prefix must not be empty with options.userKey/],
     [{ client, cache: { maxEntries: 1.5 } }, /options.cache must be \{ maxEntries \}/],
   ])('%j is refused with a TypeError naming the option', (options, message) => {
     expect(make(options)).toThrow(TypeError);

@@ -79,6 +79,9 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
   const resolvedPrefix = prefix ?? 'sess:';
   const resolvedUserPrefix = userPrefix ?? 'sess-users:' + resolvedPrefix;
   // An index key under the sessions' prefix would be listed, counted and cleared as a session.
+  if (userKey !== undefined && resolvedPrefix === '') {
+    throw invalidOption('options.prefix must not be empty with options.userKey: every key would count as a session, the index sets too');
+  }
   if (resolvedPrefix !== '' && resolvedUserPrefix.startsWith(resolvedPrefix)) {
     throw invalidOption('options.userPrefix must not start with options.prefix');
   }
