@@ -156,15 +156,15 @@ describe.skipIf(skipWithoutRedis)('RedisStore near-cache across two server proce
 
     for (let round = 0; round < 10; round++) {
       await get(b.port, `/set/round?value=${round}`, cookie);
-      // B's response went out once Redis had the write; its invalidation to A travels the loopback meanwhile.
-      await pause(10);
+      // B's response went out once Redis had the write; its invalidation reaches A meanwhile (a loopback hop; 50 ms leaves room for a loaded machine).
+      await pause(50);
       expect((await get<{ data: { round?: string } }>(a.port, '/read', cookie)).body.data.round).toBe(String(round));
     }
 
     // Concurrent saves on both machines, each with its near-cache: every change survives, and both then read them all.
     const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
     await Promise.all(keys.map((key, i) => get(i % 2 ? b.port : a.port, `/set/${key}?rand=15`, cookie)));
-    await pause(20);
+    await pause(50);
     for (const port of [a.port, b.port]) {
       const { data } = (await get<{ data: Record<string, unknown> }>(port, '/read', cookie)).body;
       expect(keys.filter((key) => data[key] === key)).toHaveLength(40);
@@ -172,7 +172,7 @@ describe.skipIf(skipWithoutRedis)('RedisStore near-cache across two server proce
 
     const other = (await get(b.port, '/init?user=kim')).cookie!;
     expect((await get<{ ended: number }>(b.port, '/logout-others', other)).body.ended).toBe(1);
-    await pause(10);
+    await pause(50);
     expect((await get<{ data: object }>(a.port, '/read', cookie)).body.data).toEqual({});
   });
 });
