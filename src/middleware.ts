@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import depd from 'depd';
 import parseUrl from 'parseurl';
-import { REQUEST_TRACKER, type TrackedRequest } from './session/tracker-link';
+import { linkTracker } from './session/tracker-link';
 import { debug } from './debug';
 import { secretRequired } from './errors';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
@@ -27,7 +27,7 @@ export type SessionMiddleware = (req: SessionRequest, res: ServerResponse, next:
 /**
  * The request path: verify the ID from the Cookie header, load the session,
  * hand over to the app, and at the end of the response decide what to save
- * and which cookie to set (response-finish.ts).
+ * and which cookie to set (request/request-session.ts).
  */
 export function createSessionMiddleware(options?: SessionOptions): SessionMiddleware {
   const resolved = resolveOptions(options);
@@ -35,7 +35,7 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
   if (resolved.deprecated.saveUninitialized) deprecate('undefined saveUninitialized option; provide saveUninitialized option');
   if (resolved.deprecated.secret) deprecate('req.secret; provide secret option');
 
-  const ctx = createContext(resolved, (options as { lazySession?: unknown } | undefined)?.lazySession === true);
+  const ctx = createContext(resolved, options?.lazySession !== false);
   const store = ctx.store;
 
   store.generate = (req) => generateSession(ctx, req);
@@ -81,8 +81,8 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
     const cookieId = readSessionId(req, ctx.name, codec);
     const accessors = hasRequestAccessors(req);
     const state = new RequestSession(ctx, req, res, next, cookieId, codec, accessors);
-    // The one property this middleware adds to the request.
-    (req as TrackedRequest)[REQUEST_TRACKER] = state;
+    // The one property (a symbol) this middleware adds to the request.
+    linkTracker(req, state);
 
     if (!cookieId) {
       debug('no SID sent, generating session');
@@ -157,10 +157,11 @@ function createContext(resolved: ResolvedOptions, lazySession: boolean): Session
 
 /**
  * Whether a request on our own store may load its session on first use
- * instead of before the app runs (the `lazySession: true` option). Opt-in,
- * because one thing an app can do is then not seen: `delete req.session` on
- * a request that never read it (a prototype accessor cannot see a delete),
- * where express-session would skip the touch. Only where a request that never reads
+ * instead of before the app runs (the `lazySession` option, on by default).
+ * One thing an app can do is then not seen: `delete req.session` on a
+ * request that never read it (a prototype accessor cannot see a delete),
+ * where express-session would skip the touch; `lazySession: false` restores
+ * that. Only where a request that never reads
  * `req.session` provably ends as "unmodified session, touched": with resave
  * on it would be saved, with saveUninitialized or rolling a cookie may be
  * set, unset 'destroy' must see `delete req.session` (only an own property

@@ -44,6 +44,15 @@ export interface SessionOptions {
    * session cookie. Off by default.
    */
   clearCookieOnDestroy?: boolean;
+  /**
+   * Not in express-session: with our own stores, a request whose handler
+   * never reads `req.session` does not parse or build its session; the
+   * stored entry is still touched as express-session would touch it. On by
+   * default where it cannot change what is saved (resave, saveUninitialized
+   * and rolling off, unset 'keep', no maxLifetime); `false` loads every
+   * session before the app runs. What an app can tell apart: docs/parity.md.
+   */
+  lazySession?: boolean;
 }
 
 /** The options after validation, every field filled. */

@@ -277,9 +277,11 @@ describe('a validly signed cookie with an ID longer than the key limit is not fo
 
 describe('a response the app ended behaves as ended while the middleware holds it', () => {
   /** What the app sees when it keeps using an ended response. */
-  const afterEndRoute = (seen: unknown[]): Route => (req, res) => {
+  const afterEndRoute = (seen: unknown[], addedKeys: unknown[] = []): Route => (req, res) => {
     req.session.n = 1;
+    const before = new Set(Reflect.ownKeys(res));
     res.end();
+    addedKeys.push(...Reflect.ownKeys(res).filter((key) => !before.has(key)));
     const attempt = (what: string, fn: () => unknown) => {
       try {
         const ret = fn();
@@ -322,8 +324,11 @@ describe('a response the app ended behaves as ended while the middleware holds i
       const set = store.set;
       store.set = (sid: string, sess: unknown, cb: any) => setTimeout(() => set(sid, sess, cb), 20);
     }
-    const ours = await observe(async (seen) => appWith(session, store, { '/': afterEndRoute(seen) }));
+    const addedKeys: unknown[] = [];
+    const ours = await observe(async (seen) => appWith(session, store, { '/': afterEndRoute(seen, addedKeys) }));
     expect(ours.seen).toEqual(node.seen);
+    // The ended view comes from wrappers on ServerResponse.prototype: the held response itself gains no property.
+    expect(addedKeys).toEqual([]);
     expect(ours.seen).toContainEqual(['setHeader', 'ERR_HTTP_HEADERS_SENT', 'Cannot set headers after they are sent to the client']);
     expect(ours.seen).toContainEqual(['write callback', 'ERR_STREAM_WRITE_AFTER_END']);
     // The held response went out whole: no Content-Length 3 over an empty body, the cookie of the stored session.

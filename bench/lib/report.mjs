@@ -50,7 +50,7 @@ export function renderReport(results, chartFile) {
     out.push('## Acceptance targets');
     out.push(renderTargetsTable(results.targets));
     out.push(
-      'Issue 14\'s targets are read from the pinned real-HTTP section, the earlier ones from the in-process section. ' +
+      'The request path\'s targets are read from the pinned real-HTTP section, the earlier ones from the in-process section. ' +
         'The ceiling is bare Express\'s own ratio against the same baseline in this run: a session middleware only adds work, ' +
         'so no contender can exceed it.',
     );

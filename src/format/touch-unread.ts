@@ -24,7 +24,20 @@ export interface TouchedText {
   readonly expiresAt: number;
 }
 
+/**
+ * The default browser-session cookie as Cookie#toJSON writes it. Touching it
+ * changes nothing (no countdown: expires stays null), so a stored text that
+ * starts with it is its own touch, found without parsing.
+ */
+const DEFAULT_BROWSER_SESSION = COOKIE_PREFIX + '{"originalMaxAge":null,"expires":null,"httpOnly":true,"path":"/"}';
+
 export function touchUnreadSession(text: string, now: number): TouchedText | undefined {
+  if (text.startsWith(DEFAULT_BROWSER_SESSION)) {
+    const after = text.charCodeAt(DEFAULT_BROWSER_SESSION.length);
+    if (after === 0x2c /* , */ || (after === 0x7d /* } */ && text.length === DEFAULT_BROWSER_SESSION.length + 1)) {
+      return { json: text, expiresAt: NaN };
+    }
+  }
   const data = dataPartOf(text);
   if (data === undefined) return undefined;
   let cookie: unknown;

@@ -73,6 +73,103 @@ function alreadyFinished(): Error {
   return Object.assign(new Error('Cannot call end after a stream was finished'), { code: 'ERR_STREAM_ALREADY_FINISHED' });
 }
 
+/**
+ * The held view without touching the response: Node's ServerResponse
+ * methods that an ended response refuses are wrapped once, on the
+ * prototype, and show the ended behaviour to the responses in `held`.
+ * Adding and deleting seven own properties per held response (what `hold`
+ * does) costs every later property access on it; the wrappers cost one
+ * comparison while no response is held, and a WeakSet lookup while some
+ * are. Shared through the symbol registry, like the response hooks, so two
+ * copies of the package install them once and see each other's holds.
+ */
+interface HeldResponses {
+  count: number;
+  readonly set: WeakSet<object>;
+  /** Whether the prototype's wrappers are installed (at the first hold, so a process that never holds keeps Node's own methods). */
+  installed: boolean;
+}
+const HELD_KEY = Symbol.for('wasm-session.held-responses');
+const registry = globalThis as { [HELD_KEY]?: HeldResponses };
+const held: HeldResponses = (registry[HELD_KEY] ??= { count: 0, set: new WeakSet(), installed: false });
+
+function isHeld(res: object): boolean {
+  return held.count !== 0 && held.set.has(res);
+}
+
+/**
+ * Whether the prototype's held view covers `res`: none of the methods it
+ * wraps is shadowed on the way from `res` to ServerResponse.prototype.
+ * Spelled out name by name: loads with fixed names stay monomorphic, where a
+ * loop over the names measured ~3 µs per held response.
+ */
+export function heldViewReaches(res: ServerResponse): boolean {
+  const proto = ServerResponse.prototype;
+  return (
+    res.setHeader === proto.setHeader &&
+    res.removeHeader === proto.removeHeader &&
+    res.appendHeader === proto.appendHeader &&
+    res.writeHead === proto.writeHead &&
+    res.flushHeaders === proto.flushHeaders &&
+    res.write === proto.write &&
+    !Object.prototype.hasOwnProperty.call(res, HEADERS_SENT)
+  );
+}
+
+/** Shows `res` as ended through the prototype's wrappers (see heldViewReaches). */
+export function holdOnPrototype(res: ServerResponse): void {
+  if (!held.installed) installHeldView(held);
+  if (held.set.has(res)) return;
+  held.set.add(res);
+  held.count++;
+}
+
+export function releaseOnPrototype(res: ServerResponse): void {
+  if (!held.set.delete(res)) return;
+  held.count--;
+}
+
+/** The app's writeHead on a response held through the prototype: Node's error for an ended response. */
+export function heldWriteHead(res: ServerResponse, args: unknown[]): unknown {
+  return isHeld(res) ? (ended().writeHead as (...a: unknown[]) => unknown)(...args) : undefined;
+}
+
+export { isHeld as isHeldOnPrototype };
+
+function installHeldView(state: HeldResponses): void {
+  state.installed = true;
+  const proto = ServerResponse.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const wrap = (name: Exclude<Method, 'writeHead'>, whileHeld: (res: ServerResponse, args: unknown[]) => unknown): void => {
+    const original = proto[name];
+    proto[name] = {
+      [name](this: ServerResponse, ...args: unknown[]) {
+        return state.count !== 0 && state.set.has(this) ? whileHeld(this, args) : original.apply(this, args);
+      },
+    }[name];
+  };
+  for (const name of ['setHeader', 'removeHeader', 'appendHeader'] as const) {
+    wrap(name, (_res, args) => (ended()[name] as (...a: unknown[]) => unknown)(...args));
+  }
+  wrap('flushHeaders', () => undefined);
+  wrap('write', (res, args) => writeAfterEnd(res, args[0], args[1], args[2]));
+  const headersSent = lookupGetter(ServerResponse.prototype, HEADERS_SENT);
+  Object.defineProperty(ServerResponse.prototype, HEADERS_SENT, {
+    configurable: true,
+    enumerable: false,
+    get(this: ServerResponse) {
+      return (state.count !== 0 && state.set.has(this)) || headersSent.call(this);
+    },
+  });
+}
+
+function lookupGetter(start: object, name: string): () => unknown {
+  for (let proto: object | null = start; proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+    if (descriptor?.get) return descriptor.get;
+  }
+  throw new Error(`wasm-session: ServerResponse has no ${name} getter`);
+}
+
 /** What `hold` replaced, to put back on release. */
 export interface HeldView {
   readonly saved: ReadonlyArray<[PropertyKey, PropertyDescriptor | undefined]>;

@@ -1,16 +1,15 @@
 import { IncomingMessage } from 'node:http';
-import { REQUEST_TRACKER } from '../session/tracker-link';
+import { trackerOf } from '../session/tracker-link';
 
 /**
  * `req.session`, `req.sessionID` and `req.sessionStore` without adding them
- * to every request. Express gives each request object a hidden class of its
- * own, so every named property a middleware adds to `req` builds a new one
- * (measured ~4 µs and ~1.5 kB per property per request), while one symbol
- * property costs about nothing. The request's state lives in that one symbol
- * property (REQUEST_TRACKER); these three names are accessors installed once
- * on Node's IncomingMessage.prototype, which every Express and connect
- * request inherits (Express re-parents requests under app.request, itself
- * under IncomingMessage.prototype).
+ * to every request. Each property added to Express's request costs ~1.4 kB
+ * of garbage per request, a named one microseconds more (measured:
+ * bench/experiments/request-props/), so the request's state sits in one
+ * symbol property (session/tracker-link.ts) and these three names are
+ * accessors installed once on Node's IncomingMessage.prototype, which every
+ * Express and connect request inherits (Express re-parents requests under
+ * app.request, itself under IncomingMessage.prototype).
  *
  * A request without our state (no session middleware ran, or it skipped the
  * request) sees plain data properties: assigning one defines it as an own
@@ -20,21 +19,23 @@ import { REQUEST_TRACKER } from '../session/tracker-link';
 
 /** What the accessors ask of a request's session state. */
 export interface SessionAccessTarget {
+  /** `req.session` read through the prototype: the request has no own `session` (not yet set, or deleted). */
   readSession(): unknown;
   writeSession(value: unknown): void;
+  /** `req.session` read and assigned through the own accessor of a request whose session loads on first use. */
+  readDeferred(): unknown;
+  writeDeferred(value: unknown): void;
   sessionID: unknown;
   sessionStore: unknown;
 }
-
-type StateCarrier = { [REQUEST_TRACKER]?: SessionAccessTarget };
 
 /** Marks a prototype chain that carries the accessors; a request without it (a mock not built on IncomingMessage) gets own properties. */
 export const SESSION_ACCESSORS: unique symbol = Symbol.for('wasm-session.request-accessors');
 
 function stateOf(req: object): SessionAccessTarget | undefined {
-  const state = (req as StateCarrier)[REQUEST_TRACKER];
+  const state = trackerOf(req) as Partial<SessionAccessTarget> | undefined;
   // A foreign tracker (another copy of this package) has no accessor methods: treat as none.
-  return state !== undefined && typeof state.readSession === 'function' ? state : undefined;
+  return state !== undefined && typeof state.readSession === 'function' ? (state as SessionAccessTarget) : undefined;
 }
 
 function defineOwn(req: object, name: string, value: unknown): void {
@@ -54,6 +55,36 @@ function accessor(name: 'sessionID' | 'sessionStore'): PropertyDescriptor {
       else defineOwn(this, name, value);
     },
   };
+}
+
+/**
+ * The own `req.session` of a request whose session is loaded on first use:
+ * an own, enumerable property as express-session's is (Object.keys, spread,
+ * hasOwnProperty), and one the app can delete, which the middleware then sees
+ * (the property is gone) exactly as express-session sees `delete
+ * req.session`. One shared descriptor: defining it allocates no closure.
+ */
+const DEFERRED_SESSION: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get(this: object) {
+    return stateOf(this)?.readDeferred();
+  },
+  set(this: object, value: unknown) {
+    const state = stateOf(this);
+    if (state !== undefined) state.writeDeferred(value);
+    else defineOwn(this, 'session', value);
+  },
+};
+
+/** Gives `req` its own `session` accessor until the app deletes or the middleware replaces it. */
+export function defineDeferredSession(req: object): void {
+  Object.defineProperty(req, 'session', DEFERRED_SESSION);
+}
+
+/** Whether `req` has an own `session` (data or accessor). */
+export function hasOwnSession(req: object): boolean {
+  return Object.prototype.hasOwnProperty.call(req, 'session');
 }
 
 /** Installs the accessors once per process (the CommonJS and ESM copies share the registry symbol). */

@@ -6,15 +6,18 @@ import { isSecure } from './is-secure';
 import type { NextFunction, SessionContext } from '../context';
 import { Session, type SessionRequest } from '../session/session';
 import type { SessionIdCodec } from '../cookie-codec/codec';
-import { StoreCall, type StoreOperation } from '../session/store-call';
+import type { StoreOperation } from '../session/store-call';
+import { commitFast, commitWithCallback, type FastOperation } from './write-path';
 import { cookieExpiry } from '../stores/cookie-expiry';
-import { endWhileHeld, hold, release, type HeldView } from './held-response';
-import type { FastStoreAccess, FastWriteResult } from '../stores/fast-store';
+import { endWhileHeld, heldViewReaches, hold, holdOnPrototype, release, releaseOnPrototype, type HeldView } from './held-response';
+import type { FastStoreAccess } from '../stores/fast-store';
 import { shouldDestroy, shouldSave, shouldSetCookie, shouldTouch, type RuleInput } from './rules';
 import { prototypeHooksReach, wrapResponse, type ResponseHookTarget } from './response-hooks';
-import type { SessionAccessTarget } from './request-accessors';
+import { defineDeferredSession, hasOwnSession, type SessionAccessTarget } from './request-accessors';
 import { adoptLoaded } from './load-session';
 import { touchUnreadSession } from '../format/touch-unread';
+import { appendSetCookie, EXPIRED } from './set-cookie-header';
+import { stripBodyHeaders } from './failure-policy';
 
 type EndArgs = Parameters<ServerResponse['end']>;
 type OriginalEnd = (...args: EndArgs) => ServerResponse;
@@ -31,12 +34,9 @@ const SENT = 2;
 const FAILED = 3;
 type Phase = typeof OPEN | typeof HELD | typeof SENT | typeof FAILED;
 
-/** Headers that describe the body the app ended with; that body is not sent when the request fails before it. */
-const BODY_HEADERS = ['Content-Length', 'Content-Type', 'Content-Encoding', 'Content-Range', 'Content-Language', 'Content-Disposition', 'ETag', 'Last-Modified'];
-
 /**
  * One request's session state, from the middleware to the last byte: the one
- * object a request gets (in one symbol property of `req`, REQUEST_TRACKER).
+ * object a request gets, in one symbol property of `req` (session/tracker-link.ts).
  * It is the change tracker the request's Session reports to, the storage
  * behind the `req.session`/`req.sessionID`/`req.sessionStore` accessors
  * (request-accessors.ts), the target of the response hooks
@@ -55,6 +55,10 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
    * undefined once loaded, or when it is loaded eagerly.
    */
   private pendingLoad: FastStoreAccess | undefined = undefined;
+  /** Whether `req.session` is (or was, until the app deleted it) the own accessor of a deferred load. */
+  private deferred = false;
+  /** What the own accessor of a deferred load holds: the session once loaded, or what the app assigned. */
+  private deferredValue: unknown = undefined;
   private touched = false;
   /** The request ended without reading its session, which was touched from its stored text (touchUnread). */
   private unreadAtEnd = false;
@@ -70,6 +74,9 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
    */
   private setCookie: string | null | undefined = undefined;
   private readonly originalEnd: OriginalEnd;
+  /** The debug line and failure policy of the store write in progress (what `written` needs when the store answers). */
+  private writeDoneMessage: string | undefined = undefined;
+  private writeLoud = false;
 
   constructor(
     /** The middleware's setup; the rules read its options from here. */
@@ -107,35 +114,50 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
     this.id = value;
   }
 
-  /** First read of `req.session`: load it if that was deferred, then it becomes an own property (so `delete` works). */
+  /**
+   * `req.session` through the prototype: the request has no own `session`.
+   * Under a deferred load that means the app deleted it, and, as with
+   * express-session's deleted property, there is no session any more.
+   */
   readSession(): unknown {
-    if (this.pendingLoad !== undefined) {
-      this.loadPending();
-      return this.req.session;
-    }
+    if (this.deferred) this.pendingLoad = undefined;
     return undefined;
   }
 
   writeSession(value: unknown): void {
-    if (this.pendingLoad !== undefined) this.loadPending();
+    if (this.deferred) this.pendingLoad = undefined;
     Object.defineProperty(this.req, 'session', { value, writable: true, enumerable: true, configurable: true });
   }
 
-  /** Defers loading to the first use of the session (our own store, nothing the app could observe about the read). */
+  /** First read of the deferred `req.session`: the session is loaded now. */
+  readDeferred(): unknown {
+    if (this.pendingLoad !== undefined) this.loadPending();
+    return this.deferredValue;
+  }
+
+  /** The app assigns `req.session` before reading it: the stored one is loaded first, as it would have been before the app ran. */
+  writeDeferred(value: unknown): void {
+    if (this.pendingLoad !== undefined) this.loadPending();
+    this.deferredValue = value;
+  }
+
+  /**
+   * Defers loading to the first use of the session (our own store, nothing
+   * the app could observe about the read). `req.session` becomes an own
+   * accessor, so a `delete req.session` before any read is seen.
+   */
   deferLoad(fast: FastStoreAccess): void {
     this.pendingLoad = fast;
+    this.deferred = true;
+    defineDeferredSession(this.req);
   }
 
   private loadPending(): void {
     const fast = this.pendingLoad!;
     this.pendingLoad = undefined;
-    try {
-      const loaded = fast.readSession(this.cookieId!);
-      adoptLoaded(this.options, this.req, this, loaded?.session, loaded?.text);
-    } finally {
-      // Loaded or not, `req.session` is an own property from now on, so the getter is not asked again.
-      if (!Object.prototype.hasOwnProperty.call(this.req, 'session')) this.writeSession(undefined);
-    }
+    const loaded = fast.readSession(this.cookieId!);
+    // Sets req.session through the own accessor (writeDeferred).
+    adoptLoaded(this.options, this.req, this, loaded?.session, loaded?.text);
   }
 
   private touchOnce(sess: Session): void {
@@ -261,6 +283,10 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
     // Our own store, nothing sent yet: a write it refuses fails the request before any byte goes out.
     const loud = fast !== undefined && !res.headersSent;
 
+    if (this.pendingLoad !== undefined && !hasOwnSession(req)) {
+      // The app deleted req.session without reading it: no session, as in express-session.
+      this.pendingLoad = undefined;
+    }
     if (this.pendingLoad !== undefined) {
       if (fast !== undefined && this.touchUnread(fast, loud)) return res;
       // The full road: a session not found, a cookie written by other code, or a store wrapped meanwhile.
@@ -352,10 +378,10 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
     }
   }
 
-  /** Runs one of our stores' fast writes: done at once when it returns nothing, when the promise settles otherwise. */
+  /** One of our stores' writes (write-path.ts); the response is held while it waits. */
   private afterFastWrite(
     fast: FastStoreAccess,
-    operation: 'writeJSON' | 'touch' | 'destroy',
+    operation: FastOperation,
     sid: string,
     json: string,
     expiresAt: number,
@@ -363,45 +389,25 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
     loud: boolean,
     baseData?: string,
   ): void {
-    let result: FastWriteResult;
-    try {
-      result =
-        operation === 'destroy'
-          ? fast.destroy(sid)
-          : operation === 'writeJSON'
-            ? fast.writeJSON(sid, json, expiresAt, baseData)
-            : fast.touch(sid, json, expiresAt);
-    } catch (err) {
-      this.finish(err, doneMessage, loud);
-      return;
-    }
-    if (result instanceof Promise) {
-      this.showEnded(true);
-      const write = new StoreCall(operation === 'writeJSON' ? 'set' : operation, this.options.storeTimeout, (err) =>
-        this.finish(err, doneMessage, loud),
-      );
-      result.then(
-        () => write.answer(),
-        (err: unknown) => write.answer(err ?? new Error('store write failed')),
-      );
-    } else {
-      this.finish(undefined, doneMessage, loud);
-    }
+    this.writeDoneMessage = doneMessage;
+    this.writeLoud = loud;
+    if (!commitFast(this, fast, operation, sid, json, expiresAt, baseData)) this.showEnded(true);
   }
 
   /**
-   * Runs a callback-style store write. A store that throws instead of calling
-   * back is reported like one that failed, so the response still goes out
-   * (express-session would let the throw escape `res.end` and leave the
-   * response hanging). The response is finished once even if a store calls
-   * back twice, and within the storeTimeout option when one is set. A failure
-   * is reported after the response, as express-session does: the store may
-   * be wrapped or foreign, and its error is the app's to judge.
+   * A store write through the callback API (write-path.ts). A failure is
+   * reported after the response, as express-session does: the store may be
+   * wrapped or foreign, and its error is the app's to judge.
    */
   private afterCallbackWrite(operation: StoreOperation, write: (cb: Done) => void, doneMessage: string | undefined): void {
-    const call = new StoreCall(operation, this.options.storeTimeout, (err) => this.finish(err, doneMessage, false));
-    call.run(write);
-    if (!call.settled) this.showEnded(true);
+    this.writeDoneMessage = doneMessage;
+    this.writeLoud = false;
+    if (!commitWithCallback(this, operation, write)) this.showEnded(true);
+  }
+
+  /** The store answered the end-of-response write (write-path.ts tells this once). */
+  written(err: unknown): void {
+    this.finish(err, this.writeDoneMessage, this.writeLoud);
   }
 
   /**
@@ -443,24 +449,21 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
   /** Shows the app an ended response while its bytes are held (true), or lifts that view (false). */
   private showEnded(on: boolean): void {
     if (on) {
-      if (this.view === undefined) this.view = hold(this.res);
+      if (this.view !== undefined) return;
+      // Through the prototype where nothing shadows its wrappers; own properties only on responses other code wrapped.
+      if (this.viaPrototype && heldViewReaches(this.res)) {
+        holdOnPrototype(this.res);
+        this.view = HELD_ON_PROTOTYPE;
+      } else {
+        this.view = hold(this.res);
+      }
     } else if (this.view !== undefined) {
-      release(this.res, this.view);
+      if (this.view === HELD_ON_PROTOTYPE) releaseOnPrototype(this.res);
+      else release(this.res, this.view);
       this.view = undefined;
     }
   }
 }
 
-/** The epoch: an Expires in the past, which makes a browser delete the cookie. */
-const EXPIRED = new Date(0);
-
-function stripBodyHeaders(res: ServerResponse): void {
-  for (const name of BODY_HEADERS) res.removeHeader(name);
-}
-
-function appendSetCookie(res: ServerResponse, cookie: string): void {
-  const prev = res.getHeader('Set-Cookie');
-  // Always an array, as express-session leaves it, so later middleware sees the same shape.
-  const header = prev === undefined || prev === '' ? [cookie] : Array.isArray(prev) ? prev.concat(cookie) : [String(prev), cookie];
-  res.setHeader('Set-Cookie', header);
-}
+/** The view of a response held through the prototype's wrappers, which has nothing to restore. */
+const HELD_ON_PROTOTYPE: HeldView = { saved: [] };

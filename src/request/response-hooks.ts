@@ -1,5 +1,6 @@
 import { ServerResponse } from 'node:http';
-import { REQUEST_TRACKER } from '../session/tracker-link';
+import { trackerOf } from '../session/tracker-link';
+import { heldWriteHead, isHeldOnPrototype } from './held-response';
 
 /**
  * How the end of a response reaches the request's session state, without
@@ -46,9 +47,7 @@ export interface InstalledHooks {
 const INSTALLED: unique symbol = Symbol.for('wasm-session.response-hooks');
 
 function targetOf(res: ServerResponse): ResponseHookTarget | undefined {
-  const req = (res as { req?: { [REQUEST_TRACKER]?: ResponseHookTarget } }).req;
-  if (req === undefined || req === null) return undefined;
-  const target = req[REQUEST_TRACKER];
+  const target = trackerOf((res as { req?: object }).req) as ResponseHookTarget | undefined;
   return target !== undefined && target.viaPrototype === true && target.res === res ? target : undefined;
 }
 
@@ -67,6 +66,8 @@ export function installResponseHooks(): InstalledHooks {
       return target === undefined ? originalEnd.apply(this, args) : target.end(args);
     },
     writeHead: function writeHead(this: ServerResponse, ...args: unknown[]) {
+      // An ended response the middleware still holds refuses new headers, as Node's own ended response does.
+      if (isHeldOnPrototype(this)) return heldWriteHead(this, args);
       const target = targetOf(this);
       return target === undefined || target.headersSeen
         ? originalWriteHead.apply(this, args)
@@ -102,6 +103,13 @@ export function wrapResponse(res: ServerResponse, target: ResponseHookTarget): M
  * afterwards), and a status code the listener changed is passed on.
  */
 function writeHeadWithListener(res: ServerResponse, target: ResponseHookTarget, writeHead: Method, args: unknown[]): unknown {
+  if (args.length === 1) {
+    // The common call, Node's own from end() or write(): a status code and nothing to merge.
+    res.statusCode = args[0] as number;
+    target.headersSeen = true;
+    target.beforeHeaders();
+    return writeHead.call(res, res.statusCode);
+  }
   const headerIndex = args.length > 1 && typeof args[1] === 'string' ? 2 : 1;
   const headers = args.length >= headerIndex + 1 ? args[headerIndex] : undefined;
   res.statusCode = args[0] as number;

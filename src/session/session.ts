@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { Cookie } from './cookie';
 import { isBaseStoreMethod } from './method-owner';
-import { REQUEST_TRACKER, type TrackedRequest } from './tracker-link';
+import { trackerOf } from './tracker-link';
 import { debug } from '../debug';
 import { invalidArgument, sessionNotFound } from '../errors';
 import { noop } from '../noop';
@@ -17,7 +17,7 @@ type Callback = (err?: unknown) => void;
  * store as it is, as in express-session.
  */
 function bounded<F extends (err?: unknown, value?: any) => void>(req: SessionRequest, operation: StoreOperation, fn: F): F {
-  const timeout = (req as TrackedRequest)[REQUEST_TRACKER]?.storeTimeout ?? 0;
+  const timeout = trackerOf(req)?.storeTimeout ?? 0;
   return timeout > 0 ? (new StoreCall(operation, timeout, fn).answer as F) : fn;
 }
 
@@ -64,7 +64,7 @@ export class Session {
   save(fn?: Callback): this | Promise<void>;
   save(fn?: Callback | null): this | Promise<void> {
     if (fn == null) return promiseOf((done) => this.save(done));
-    const tracker = (this.req as TrackedRequest)[REQUEST_TRACKER];
+    const tracker = trackerOf(this.req);
     if (tracker !== undefined) {
       debug('saving %s', this.id);
       tracker.saved(this);
@@ -80,7 +80,7 @@ export class Session {
   reload(fn?: Callback | null): this | Promise<void> {
     if (fn == null) return promiseOf((done) => this.reload(done));
     const req = this.req;
-    if ((req as TrackedRequest)[REQUEST_TRACKER] !== undefined) debug('reloading %s', this.id);
+    if (trackerOf(req) !== undefined) debug('reloading %s', this.id);
     const store = req.sessionStore;
     store.get(this.id, bounded(req, 'get', (err, sess) => {
       if (err) return fn(err);
@@ -88,7 +88,7 @@ export class Session {
       // Our Session and Cookie even when the store subclasses express-session's Store.
       const reloaded = sessionInflaterFor(store)(req, sess);
       // The reloaded session takes over the tracking of the one it replaces.
-      const tracker = (req as TrackedRequest)[REQUEST_TRACKER];
+      const tracker = trackerOf(req);
       if (tracker !== undefined && tracker.tracked === this) tracker.tracked = reloaded;
       fn();
     }));
@@ -105,7 +105,7 @@ export class Session {
   destroy(fn?: Callback): this | Promise<void>;
   destroy(fn?: Callback | null): this | Promise<void> {
     if (fn == null) return promiseOf((done) => this.destroy(done));
-    const tracker = (this.req as TrackedRequest)[REQUEST_TRACKER];
+    const tracker = trackerOf(this.req);
     // For clearCookieOnDestroy: the response then expires the cookie this session was sent with.
     if (tracker !== undefined) tracker.destroyedCookie = this.cookie;
     delete (this.req as { session?: Session }).session;

@@ -5,8 +5,27 @@ import type { Cookie } from './cookie';
  * Session#reload can report to it without wrapping methods on every session.
  * Only what a Session asks of the tracker is named here, which keeps the
  * session and the change tracker from importing each other.
+ *
+ * The tracker sits in one symbol property of the request. Not in a WeakMap:
+ * a WeakMap entry keyed by a short-lived object measured ~6 µs of garbage
+ * collection per entry (ephemerons are traced specially), where the
+ * property's ~1.4 kB of garbage costs the collector almost nothing
+ * (bench/experiments/request-props/weakmap-gc.cjs, alloc.cjs). A registry symbol, so two
+ * copies of the package in one process (nested installs) see each other's
+ * requests, as they share the accessors on IncomingMessage.prototype.
  */
-export const REQUEST_TRACKER: unique symbol = Symbol('wasm-session.tracker');
+const REQUEST_TRACKER: unique symbol = Symbol.for('wasm-session.request-tracker');
+type TrackedRequest = { [REQUEST_TRACKER]?: TrackerLink };
+
+/** The tracker the middleware linked to `req`, if any. */
+export function trackerOf(req: object | null | undefined): TrackerLink | undefined {
+  return req === null || req === undefined ? undefined : (req as TrackedRequest)[REQUEST_TRACKER];
+}
+
+/** Links `req` to its tracker for the rest of the request (replacing one an earlier session middleware linked). */
+export function linkTracker(req: object, tracker: TrackerLink): void {
+  (req as TrackedRequest)[REQUEST_TRACKER] = tracker;
+}
 
 /** What a Session sees of its request's ChangeTracker. */
 export interface TrackerLink {
@@ -22,6 +41,3 @@ export interface TrackerLink {
   destroyedCookie: Cookie | undefined;
 }
 
-export interface TrackedRequest {
-  [REQUEST_TRACKER]?: TrackerLink;
-}

@@ -12,8 +12,23 @@ import type { StoredSession } from '../types';
  */
 export const FAST_STORE: unique symbol = Symbol.for('wasm-session.fast-store');
 
-/** What a write returns: nothing when it is already done, a promise when it completes later. */
-export type FastWriteResult = void | Promise<void>;
+/**
+ * Told once when a write that did not finish at once is acknowledged
+ * (`err` undefined) or failed: the middleware's request state itself, so a
+ * write that waits costs no promise and no closure.
+ */
+export interface WriteWaiter {
+  written(err: unknown): void;
+}
+
+/** A write given a waiter returns this when the waiter will be told later. */
+export const WAITING: unique symbol = Symbol('wasm-session.waiting');
+
+/**
+ * What a write returns: nothing when it is already done; when it completes
+ * later, WAITING if it was given a waiter, a promise otherwise.
+ */
+export type FastWriteResult = void | Promise<void> | typeof WAITING;
 
 export interface FastStoreAccess {
   /**
@@ -43,11 +58,11 @@ export interface FastStoreAccess {
    * holds at the moment of the write, and a session that is no longer stored
    * is not written back. Without it the write is a plain upsert, as before.
    */
-  writeJSON(sid: string, json: string, expiresAt: number, baseData?: string): FastWriteResult;
+  writeJSON(sid: string, json: string, expiresAt: number, baseData?: string, waiter?: WriteWaiter): FastWriteResult;
   /** Extends the expiry of a stored session without rewriting its data where possible. */
-  touch(sid: string, json: string, expiresAt: number): FastWriteResult;
+  touch(sid: string, json: string, expiresAt: number, waiter?: WriteWaiter): FastWriteResult;
   /** Removes a session; absent IDs are not an error. */
-  destroy(sid: string): FastWriteResult;
+  destroy(sid: string, waiter?: WriteWaiter): FastWriteResult;
 }
 
 /** A session as one of our stores hands it to the middleware: the parsed data and the text it came from. */

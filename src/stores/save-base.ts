@@ -1,4 +1,4 @@
-import { REQUEST_TRACKER, type TrackedRequest } from '../session/tracker-link';
+import { trackerOf } from '../session/tracker-link';
 
 /**
  * The merge base of an explicit `req.session.save()` reaching our store's
@@ -7,6 +7,6 @@ import { REQUEST_TRACKER, type TrackedRequest } from '../session/tracker-link';
  * upsert) for anything else: a generated session, a direct `store.set()`.
  */
 export function explicitSaveBase(session: object): string | undefined {
-  const req = (session as { req?: TrackedRequest } | null)?.req;
-  return req?.[REQUEST_TRACKER]?.takeSaveBase(session);
+  const req = (session as { req?: object } | null)?.req;
+  return trackerOf(req)?.takeSaveBase(session);
 }

@@ -1,6 +1,7 @@
 import { commitFailed } from '../../errors';
 import { DROP, MINE_OVER_BASE, mergeOverStored } from '../../format/merge';
 import { noop } from '../../noop';
+import { WAITING, type WriteWaiter } from '../fast-store';
 import { conditionalWrite, type LmdbEnvironment } from './open-env';
 import { decodeExpiry } from './record';
 import { unindex, type LmdbUserIndex } from './user-index';
@@ -93,24 +94,30 @@ export class GroupCommit {
    * data the request loaded) merged with what is stored at commit time, and
    * dropped if the session is no longer stored then.
    */
-  write(sid: string, json: string, stamp: Buffer, baseData?: string): Promise<void> {
-    if (baseData === undefined) return this.enqueue(WRITE, sid, json, stamp, undefined);
+  write(sid: string, json: string, stamp: Buffer, baseData: string | undefined, waiter: WriteWaiter): typeof WAITING;
+  write(sid: string, json: string, stamp: Buffer, baseData?: string): Promise<void>;
+  write(sid: string, json: string, stamp: Buffer, baseData?: string, waiter?: WriteWaiter): Promise<void> | typeof WAITING {
+    if (baseData === undefined) return this.enqueue(WRITE, sid, json, stamp, undefined, waiter);
     this.queuedMerge = true;
-    return this.enqueue(MERGE, sid, json, stamp, baseData);
+    return this.enqueue(MERGE, sid, json, stamp, baseData, waiter);
   }
 
   /** Rewrites the expiry only, and only if the session still exists when the group commits. */
-  touch(sid: string, stamp: Buffer): Promise<void> {
-    return this.enqueue(TOUCH, sid, undefined, stamp, undefined);
+  touch(sid: string, stamp: Buffer, waiter: WriteWaiter): typeof WAITING;
+  touch(sid: string, stamp: Buffer): Promise<void>;
+  touch(sid: string, stamp: Buffer, waiter?: WriteWaiter): Promise<void> | typeof WAITING {
+    return this.enqueue(TOUCH, sid, undefined, stamp, undefined, waiter);
   }
 
-  destroy(sid: string): Promise<void> {
-    return this.enqueue(DESTROY, sid, undefined, undefined, undefined);
+  destroy(sid: string, waiter: WriteWaiter): typeof WAITING;
+  destroy(sid: string): Promise<void>;
+  destroy(sid: string, waiter?: WriteWaiter): Promise<void> | typeof WAITING {
+    return this.enqueue(DESTROY, sid, undefined, undefined, undefined, waiter);
   }
 
   /** Hands whatever is queued to lmdb now, ahead of a write that must come after it (clear, close). */
   sendNow(): Promise<void> {
-    const pending = this.group?.promise ?? Promise.resolve();
+    const pending = this.group !== undefined ? this.group.promise : Promise.resolve();
     if (this.queue.length > 0) {
       if (this.synchronous) this.commitHere();
       else this.send();
@@ -118,7 +125,15 @@ export class GroupCommit {
     return pending;
   }
 
-  private enqueue(kind: Op, sid: string, json: string | undefined, stamp: Buffer | undefined, base: string | undefined): Promise<void> {
+  /** Queues one operation; its caller learns of the commit through `waiter` (WAITING) or the group's promise. */
+  private enqueue(
+    kind: Op,
+    sid: string,
+    json: string | undefined,
+    stamp: Buffer | undefined,
+    base: string | undefined,
+    waiter: WriteWaiter | undefined,
+  ): Promise<void> | typeof WAITING {
     this.queue.push(kind, sid, json, stamp, base);
     const group = (this.group ??= new Group());
     // A lone write goes at the end of this event-loop turn, so writes made in
@@ -127,7 +142,9 @@ export class GroupCommit {
       this.scheduled = true;
       setImmediate(this.sendScheduled);
     }
-    return group.promise;
+    if (waiter === undefined) return group.promise;
+    group.waiters.push(waiter);
+    return WAITING;
   }
 
   /** Commits the queued group on this thread, in one write transaction. */
@@ -265,19 +282,53 @@ function liveText(env: LmdbEnvironment, sid: string, now: number): string | unde
   return env.data.get(sid);
 }
 
-/** One promise shared by every operation of a group. */
+/**
+ * What every operation of a group waits on: the request states that gave a
+ * waiter, told in order, and a promise shared by the callers that did not,
+ * made only when one asks for it.
+ */
 class Group {
-  readonly promise: Promise<void>;
-  /** Settles the group's promise; later calls do nothing, as with any promise. */
-  resolve!: () => void;
-  reject!: (err: unknown) => void;
+  readonly waiters: WriteWaiter[] = [];
+  private settled = false;
+  private failure: unknown = undefined;
+  private shared: Promise<void> | undefined = undefined;
+  private settleShared: ((err: unknown) => void) | undefined = undefined;
 
-  constructor() {
-    this.promise = new Promise<void>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    // Callers that drop the promise (callback API without a callback) must not see an unhandled rejection.
-    this.promise.catch(noop);
+  get promise(): Promise<void> {
+    if (this.shared === undefined) {
+      this.shared = this.settled
+        ? this.failure === undefined
+          ? Promise.resolve()
+          : Promise.reject(this.failure)
+        : new Promise<void>((resolve, reject) => {
+            this.settleShared = (err) => (err === undefined ? resolve() : reject(err));
+          });
+      // Callers that drop the promise (callback API without a callback) must not see an unhandled rejection.
+      this.shared.catch(noop);
+    }
+    return this.shared;
   }
+
+  /** Settles the group once; later calls do nothing, as with a promise. */
+  readonly resolve = (): void => this.settle(undefined);
+  readonly reject = (err: unknown): void => this.settle(err ?? new Error('commit failed'));
+
+  private settle(err: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.failure = err;
+    this.settleShared?.(err);
+    for (const waiter of this.waiters) {
+      try {
+        waiter.written(err);
+      } catch (thrown) {
+        // One waiter's failure must not keep the others' responses held: it surfaces as an uncaught error, after them.
+        process.nextTick(rethrow, thrown);
+      }
+    }
+  }
+}
+
+function rethrow(err: unknown): never {
+  throw err;
 }

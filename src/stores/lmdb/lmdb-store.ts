@@ -3,7 +3,7 @@ import { noop } from '../../noop';
 import { Store } from '../../session/store';
 import type { StoreCallback, StoredSession } from '../../types';
 import { cookieExpiry } from '../../format/expiry';
-import { FAST_STORE, recordFastStoreMethods, type FastStoreAccess } from '../fast-store';
+import { FAST_STORE, recordFastStoreMethods, type FastStoreAccess, type WAITING } from '../fast-store';
 import { answer } from '../../format/answer';
 import type { PerUserSessions } from '../per-user';
 import { explicitSaveBase } from '../save-base';
@@ -253,26 +253,30 @@ export class LmdbStore extends Store implements PerUserSessions {
           return undefined;
         }
       },
-      writeJSON(sid, json, expiresAt, baseData) {
+      writeJSON(sid, json, expiresAt, baseData, waiter) {
         if (isClosed()) return Promise.reject(storeClosed());
         try {
-          return writes.write(sidOrThrow(sid), checkSessionText(json), expiryFor(expiresAt), baseData);
+          const key = sidOrThrow(sid);
+          const text = checkSessionText(json);
+          const stamp = expiryFor(expiresAt);
+          return waiter === undefined ? writes.write(key, text, stamp, baseData) : writes.write(key, text, stamp, baseData, waiter);
         } catch (err) {
           return Promise.reject(err);
         }
       },
-      touch(sid, _json, expiresAt) {
+      touch(sid, _json, expiresAt, waiter) {
         if (isClosed()) return Promise.reject(storeClosed());
         if (!isStorableSid(sid)) return undefined;
         // Only the 8-byte expiry is rewritten, and only while the session
         // exists, so a touch racing a destroy in another process cannot
         // resurrect it, nor overwrite newer data with what this request read.
-        return writes.touch(sid, expiryFor(expiresAt));
+        const stamp = expiryFor(expiresAt);
+        return waiter === undefined ? writes.touch(sid, stamp) : writes.touch(sid, stamp, waiter);
       },
-      destroy(sid) {
+      destroy(sid, waiter) {
         if (isClosed()) return Promise.reject(storeClosed());
         if (!isStorableSid(sid)) return undefined;
-        return writes.destroy(sid);
+        return waiter === undefined ? writes.destroy(sid) : writes.destroy(sid, waiter);
       },
     };
   }
@@ -316,7 +320,8 @@ function acknowledgement(env: LmdbEnvironment, durability: ResolvedLmdbStoreOpti
  * thrown by the callback surfaces as an ordinary uncaught error rather than
  * an unhandled rejection, and a rejection never calls it twice.
  */
-function settle<T>(result: void | Promise<T>, callback: Callback<T> | undefined, passValue = false): void {
+function settle<T>(result: void | Promise<T> | typeof WAITING, callback: Callback<T> | undefined, passValue = false): void {
+  // WAITING only answers a write given a waiter, which the callback API never passes.
   if (!(result instanceof Promise)) {
     if (callback) process.nextTick(callback, null);
     return;
