@@ -2,5 +2,5 @@
 import session from '../dist/index.js';
 
 export default session;
-export const { Store, MemoryStore, Cookie, Session } = session;
+export const { Store, MemoryStore, RedisStore, Cookie, Session } = session;
 export const { LmdbStore } = session;

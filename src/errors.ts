@@ -1,6 +1,6 @@
 /**
  * Every error this package makes, each with a stable `code`: the middleware's
- * and those of its stores (MemoryStore, LmdbStore). Messages of the errors
+ * and those of its stores (MemoryStore, LmdbStore, RedisStore). Messages of the errors
  * express-session also raises are kept word for word, so apps that match on
  * `err.message` keep working; new code should match on `err.code`.
  *
@@ -34,8 +34,10 @@ export type SessionErrorCode =
   | 'ERR_SESSION_STORE_DEPENDENCY'
   /** LmdbStore could not open its LMDB environment (path not writable, not an LMDB directory, …). */
   | 'ERR_SESSION_STORE_OPEN'
-  /** An LmdbStore commit failed (disk full, I/O error, map full): the writes of that commit are not stored. */
+  /** An LmdbStore commit failed (disk full, I/O error, map full), or a RedisStore save met endless concurrent writes: not stored. */
   | 'ERR_SESSION_STORE_WRITE'
+  /** RedisStore could not reach Redis (down, restarting, or slower than its `timeout` option), or Redis refused the command. */
+  | 'ERR_SESSION_STORE_UNAVAILABLE'
   /** `store.idsOf()` or `store.destroyAllOf()` on a MemoryStore or LmdbStore constructed without the `userKey` option. */
   | 'ERR_SESSION_NO_USER_KEY'
   /** The package's WebAssembly kernels (build/embedded-wasm.js) are missing: an incomplete install or deployment. */
@@ -150,7 +152,7 @@ export function storeSerializeEmpty(value: unknown): SessionError {
   return storeError('ERR_SESSION_SERIALIZE', `session cannot be serialised: ${typeof value}`);
 }
 
-/** A stored session that breaks the rules of stores/stored-json.ts; `why` says what is wrong with it. */
+/** A stored session that breaks the rules of format/stored-json.ts; `why` says what is wrong with it. */
 export function corruptStoredEntry(sid: string, why: string, cause?: unknown): SessionError {
   const err = storeError('ERR_SESSION_CORRUPT', `stored session ${sidPrefix(sid)} is corrupt: ${why}`, cause);
   err.sid = sid;
@@ -195,6 +197,17 @@ function openFailureHint(cause: unknown, reason: string): string {
 /** An LmdbStore commit failed; every write of that commit fails with this. */
 export function commitFailed(cause: unknown): SessionError {
   return storeError('ERR_SESSION_STORE_WRITE', `LmdbStore commit failed: ${causeMessage(cause)}`, cause);
+}
+
+/** RedisStore: Redis failed, is unreachable, or did not answer `operation` within `timeoutMs` (cause undefined then). */
+export function redisUnavailable(operation: string, cause?: unknown, timeoutMs?: number): SessionError {
+  const why = cause === undefined ? `no answer within ${timeoutMs} ms` : causeMessage(cause);
+  return storeError('ERR_SESSION_STORE_UNAVAILABLE', `RedisStore could not ${operation}: ${why}`, cause);
+}
+
+/** RedisStore: a merged save kept meeting newer writes of the same session and gave up. */
+export function redisSaveContended(attempts: number): SessionError {
+  return storeError('ERR_SESSION_STORE_WRITE', `RedisStore save was overtaken by other writes ${attempts} times in a row; not stored`);
 }
 
 /** The per-user methods need the store to know which session field names the user. */

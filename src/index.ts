@@ -5,6 +5,7 @@ import { Session as SessionClass, type RegenerateOptions as RegenerateOptionsTyp
 import { Store as StoreBase, type Store as StoreInstance, type StoreConstructor } from './session/store';
 import { MemoryStore as MemoryStoreClass } from './stores/memory/memory-store';
 import type { LmdbStore as LmdbStoreClass, LmdbStoreOptions as LmdbStoreOptionsType } from './stores/lmdb/lmdb-store';
+import { RedisStore as RedisStoreClass, type RedisStoreOptions as RedisStoreOptionsType } from './stores/redis/redis-store';
 import type { SessionData as BaseSessionData, StoreCallback } from './types';
 // Puts Express's types in this package's own build for the augmentation below (elided from the output).
 import type {} from 'express-serve-static-core';
@@ -12,7 +13,7 @@ import type {} from 'express-serve-static-core';
 /**
  * The public surface, shaped as express-session's: `require('wasm-session')`
  * is the middleware factory, carrying `Store`, `MemoryStore`, `Cookie` and
- * `Session`. The namespace holds the types and lets apps augment
+ * `Session`, and this package's `LmdbStore` and `RedisStore`. The namespace holds the types and lets apps augment
  * `SessionData` by declaration merging.
  */
 // The factory itself is exported (not a wrapper) so that depd's deprecation
@@ -21,6 +22,7 @@ type SessionExport = typeof createSessionMiddleware & {
   readonly Store: StoreConstructor;
   readonly MemoryStore: typeof MemoryStoreClass;
   readonly LmdbStore: typeof LmdbStoreClass;
+  readonly RedisStore: typeof RedisStoreClass;
   readonly Cookie: typeof CookieClass;
   readonly Session: typeof SessionClass;
 };
@@ -28,6 +30,8 @@ const session = Object.defineProperty(
   Object.assign(createSessionMiddleware, {
     Store: StoreBase,
     MemoryStore: MemoryStoreClass,
+    // Loads nothing of Redis: the app passes its own node-redis client.
+    RedisStore: RedisStoreClass,
     Cookie: CookieClass,
     Session: SessionClass,
   }),
@@ -57,6 +61,8 @@ declare namespace session {
   type MemoryStore = MemoryStoreClass;
   type LmdbStore = LmdbStoreClass;
   type LmdbStoreOptions = LmdbStoreOptionsType;
+  type RedisStore = RedisStoreClass;
+  type RedisStoreOptions = RedisStoreOptionsType;
   type SessionStoreCallback<T = void> = StoreCallback<T>;
   type Request = SessionRequest;
 }

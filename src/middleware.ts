@@ -17,7 +17,7 @@ import { readSessionId } from './request/read-session-id';
 import { StoreCall } from './session/store-call';
 import { FastPath } from './request/fast-path';
 import type { NextFunction, SessionContext } from './context';
-import { checkStoredSession } from './stores/stored-json';
+import { checkStoredSession } from './format/stored-json';
 
 // Created here so depd attributes the setup warnings to the code that called the factory.
 const deprecate = depd('wasm-session');

@@ -1,9 +1,9 @@
-// The merge rule itself (src/stores/merge.ts), key by key.
+// The merge rule itself (src/format/merge.ts), key by key.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
-const { mergeOnSave, DROP } = require('../dist/stores/merge.js');
+const { mergeOnSave, DROP } = require('../dist/format/merge.js');
 const { dataPartOf } = require('../dist/format/data-part.js');
 
 const C1 = { path: '/', originalMaxAge: 1 };

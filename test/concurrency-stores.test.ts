@@ -1,6 +1,6 @@
 /**
  * Concurrent requests on one session with our stores: a save merges at the
- * top-level key with what the store holds when it is written (stores/merge.ts),
+ * top-level key with what the store holds when it is written (format/merge.ts),
  * so requests that change different keys all keep their change, and a session
  * destroyed meanwhile stays destroyed.
  */

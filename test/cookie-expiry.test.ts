@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import expressSession from 'express-session';
-import { cookieExpiry } from '../src/stores/cookie-expiry';
+import { cookieExpiry } from '../src/format/expiry';
 import { session } from './helpers/package';
 import { useFreshMemoryStores } from './helpers/memory-store';
 import { call, removeTempStores, tempStorePath } from './helpers/lmdb';

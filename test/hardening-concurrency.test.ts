@@ -2,7 +2,7 @@
  * Many requests on one session at once (resave: false). Each request loads
  * the session as it was, changes its own copy, and saves it at its end. In
  * express-session the last save wins, whole, and racing updates are lost. Our
- * stores merge each save at the top-level key (stores/merge.ts): every
+ * stores merge each save at the top-level key (format/merge.ts): every
  * request's own key survives, and the key they all change (`count`, `last`)
  * is the last writer's. Nothing is torn, nothing crashes.
  */

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { createClient } from 'redis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closestName } from '../src/closest-name';
 import { EXPRESS_VERSIONS } from './helpers/differential';
@@ -216,6 +217,17 @@ describe('an unknown option key warns once at setup, naming the closest known ke
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('RedisStore: prefx, disableTtl', async () => {
+    // A client that was never connected: the store's options are checked before any command.
+    const client = createClient({ url: 'redis://127.0.0.1:1' });
+    new session.RedisStore({ client, prefx: 'app:', disableTtl: true } as never);
+    await flush();
+    expect(warnings.map((w) => w.message)).toEqual([
+      'new RedisStore() ignores the unknown option "prefx"; did you mean prefix?',
+      'new RedisStore() ignores the unknown option "disableTtl"; did you mean disableTTL?',
+    ]);
   });
 
   it('express-session says nothing about the same misspellings', async () => {

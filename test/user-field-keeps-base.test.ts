@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keepsBaseUser, userNeedle } from '../src/stores/user-field';
+import { keepsBaseUser, userNeedle } from '../src/format/user-field';
 import { dataPartOf } from '../src/format/data-part';
 import { MemoryStore } from '../src/stores/memory/memory-store';
 import { FAST_STORE } from '../src/stores/fast-store';

@@ -1,9 +1,9 @@
-// How the per-user index finds the user in a session's JSON text (src/stores/user-field.ts).
+// How the per-user index finds the user in a session's JSON text (src/format/user-field.ts).
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
-const { topLevelField, userNeedle, userText } = require('../dist/stores/user-field.js');
+const { topLevelField, userNeedle, userText } = require('../dist/format/user-field.js');
 
 const field = (value: unknown) => topLevelField(JSON.stringify(value), userNeedle('userId'));
 

@@ -1,9 +1,11 @@
-// In-process end-to-end benchmark on Redis: this package vs express-session,
-// both with connect-redis against a local redis-server, light-my-request
-// injecting into an Express app. Each request reads an existing session and
-// modifies it (one GET and one SET EX in Redis). A third app does the same
-// Redis work by hand with no session middleware at all, so the difference
-// to it is what a middleware costs on top of the store round trips.
+// In-process end-to-end benchmark on Redis: this package (with connect-redis,
+// with its own RedisStore, and with RedisStore's near-cache) vs express-session
+// with connect-redis, against a local redis-server, light-my-request injecting
+// into an Express app. Each request reads an existing session and modifies it
+// (one GET and one write in Redis), or only reads it (one GET and the touch
+// express-session asks for). A bare app does the read-and-modify Redis work by
+// hand with no session middleware at all, so the difference to it is what a
+// middleware costs on top of the store round trips.
 //
 //   node bench/inprocess/redis.mjs [--quick]
 //
@@ -54,16 +56,26 @@ function countRoute(req, res) {
   res.end(String(req.session.count));
 }
 
-/** An app with a session middleware on connect-redis, and the cookie of one existing session. */
-async function sessionApp(name, factory, client, prefix) {
-  const store = new RedisStore({ client, prefix });
+function readRoute(req, res) {
+  res.end(String(req.session.count));
+}
+
+/** Sessions per variant: one per request in flight, as the pinned HTTP section gives every connection its own login. */
+const SESSIONS = 16;
+
+/** An app with a session middleware on `store`, and the cookies of SESSIONS existing sessions; `path` is what the variant requests. */
+async function sessionApp(name, factory, store, path = '/count') {
   const app = express();
   app.use(factory({ secret: SECRET, resave: false, saveUninitialized: false, store, cookie: { maxAge: MAX_AGE } }));
   app.get('/count', countRoute);
-  const first = await inject(app, { method: 'GET', url: '/count' });
-  const setCookie = first.headers['set-cookie'];
-  const cookie = (Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0];
-  return { name, app, cookie };
+  app.get('/read', readRoute);
+  const cookies = [];
+  for (let i = 0; i < SESSIONS; i++) {
+    const first = await inject(app, { method: 'GET', url: '/count' });
+    const setCookie = first.headers['set-cookie'];
+    cookies.push((Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0]);
+  }
+  return { name, app, cookies, path, close: () => store.close?.() };
 }
 
 /** The same Redis work as a session middleware does per request, written by hand: GET, parse, modify, SET EX. */
@@ -81,11 +93,13 @@ async function bareApp(client) {
       next(err);
     }
   });
-  return { name: 'bare express + direct redis GET/SET', app, cookie: '' };
+  return { name: 'bare express + direct redis GET/SET', app, cookies: [] };
 }
 
-function request(variant) {
-  return inject(variant.app, { method: 'GET', url: '/count', headers: variant.cookie ? { cookie: variant.cookie } : {} });
+/** One request of worker `worker`, on that worker's own session. */
+function request(variant, worker) {
+  const cookie = variant.cookies[worker % SESSIONS];
+  return inject(variant.app, { method: 'GET', url: variant.path ?? '/count', headers: cookie ? { cookie } : {} });
 }
 
 /**
@@ -96,10 +110,10 @@ function request(variant) {
  */
 async function timeRequests(variant, total, inFlight) {
   let started = 0;
-  const worker = async () => {
+  const worker = async (_, index) => {
     while (started < total) {
       started++;
-      const res = await request(variant);
+      const res = await request(variant, index);
       if (res.statusCode !== 200) throw new Error(`${variant.name}: status ${res.statusCode}: ${res.payload}`);
     }
   };
@@ -185,27 +199,41 @@ export async function run({ quick = false } = {}) {
   client.on('error', (err) => console.error('redis client error:', err.message));
   await client.connect();
 
+  const opened = [];
+  const variantsFor = async (path) => {
+    const variants = [
+      await sessionApp('express-session + connect-redis', reference, new RedisStore({ client, prefix: 'bench-ref:' }), path),
+      await sessionApp('wasm-session + connect-redis', session, new RedisStore({ client, prefix: 'bench-ours:' }), path),
+      await sessionApp('wasm-session + RedisStore', session, new session.RedisStore({ client, prefix: 'bench-rs:' }), path),
+      await sessionApp('wasm-session + RedisStore, near-cache', session, new session.RedisStore({ client, prefix: 'bench-rsc:', cache: { maxEntries: 1000 } }), path),
+    ];
+    opened.push(...variants);
+    return variants;
+  };
   try {
     const bare = await bareApp(client);
-    const variants = [
-      await sessionApp('express-session', reference, client, 'bench-ref:'),
-      await sessionApp('wasm-session', session, client, 'bench-ours:'),
-      bare,
-    ];
+    const modifying = [...(await variantsFor('/count')), bare];
+    const reading = await variantsFor('/read');
+    // Let the near-cache connections come up before anything is timed.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     // Many short rounds: the machine is shared, and short interleaved rounds keep load bursts out of the medians.
     const settings = quick ? { rounds: 3, perRound: 150 } : { rounds: 21, perRound: 400 };
+    const baseline = 'express-session + connect-redis';
     const groups = [];
     for (const inFlight of [1, 16]) {
-      const { results, nsPerOp, cpuNs } = await measure(variants, { ...settings, inFlight });
+      const { results, nsPerOp, cpuNs } = await measure(modifying, { ...settings, inFlight });
       groups.push({
-        group: `redis (connect-redis), existing session read + modified, ${inFlight === 1 ? 'sequential' : `${inFlight} in flight`}`,
-        baseline: 'express-session',
+        group: `redis, existing session read + modified, ${inFlight === 1 ? 'sequential' : `${inFlight} in flight`}`,
+        baseline,
         results,
-        notes: [...pairedRatioNotes(nsPerOp, 'express-session'), ...overheadNotes(results, cpuNs, bare.name)],
+        notes: [...pairedRatioNotes(nsPerOp, baseline), ...overheadNotes(results, cpuNs, bare.name)],
       });
     }
+    const { results, nsPerOp } = await measure(reading, { ...settings, inFlight: 16 });
+    groups.push({ group: 'redis, existing session read only (maxAge: touched), 16 in flight', baseline, results, notes: pairedRatioNotes(nsPerOp, baseline) });
     return groups;
   } finally {
+    await Promise.all(opened.map((variant) => variant.close()));
     await client.close();
     await server?.stop();
   }

@@ -1,4 +1,4 @@
-import { endOfValue } from '../json-value-end';
+import { endOfValue } from './json-value-end';
 
 /**
  * A stored session's "data part": its JSON without the cookie, in the form

@@ -54,7 +54,7 @@ export interface FastStoreAccess {
    * `baseData`, when given, is the session's data as this request loaded (or
    * last saved) it, in the change tracker's "after the cookie" form (see
    * request/change-tracker.ts). The store then merges instead of overwriting
-   * (stores/merge.ts): keys this request did not change keep what the store
+   * (format/merge.ts): keys this request did not change keep what the store
    * holds at the moment of the write, and a session that is no longer stored
    * is not written back. Without it the write is a plain upsert, as before.
    */

@@ -1,5 +1,5 @@
 import { commitFailed } from '../../errors';
-import { DROP, MINE_OVER_BASE, mergeOverStored } from '../merge';
+import { DROP, MINE_OVER_BASE, mergeOverStored } from '../../format/merge';
 import { noop } from '../../noop';
 import { WAITING, type WriteWaiter } from '../fast-store';
 import { conditionalWrite, type LmdbEnvironment } from './open-env';
@@ -10,7 +10,7 @@ import { unindex, type LmdbUserIndex } from './user-index';
 const WRITE = 0;
 const TOUCH = 1;
 const DESTROY = 2;
-/** A save merged with the stored session at commit time (stores/merge.ts); the fifth slot holds the base. */
+/** A save merged with the stored session at commit time (format/merge.ts); the fifth slot holds the base. */
 const MERGE = 3;
 type Op = typeof WRITE | typeof TOUCH | typeof DESTROY | typeof MERGE;
 const SLOTS_PER_OP = 5;

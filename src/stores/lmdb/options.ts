@@ -1,6 +1,6 @@
 import { invalidOption } from '../../errors';
 import { allKeysOf, warnUnknownOptions } from '../../unknown-options';
-import { checkUserKey } from '../user-field';
+import { checkUserKey } from '../../format/user-field';
 
 /**
  * How far a write must have gone before its callback (or promise) reports

@@ -1,6 +1,6 @@
 import { endianness } from 'node:os';
 import { corruptStoredEntry, sidNotStorable } from '../../errors';
-import { sidFitsKey } from '../stored-json';
+import { sidFitsKey } from '../../format/stored-json';
 
 /**
  * What the store keeps per session, in two databases of one environment:

@@ -1,6 +1,6 @@
 import type { LmdbEnvironment } from './open-env';
 import { decodeExpiry } from './record';
-import { keepsBaseUser, topLevelField, userNeedle } from '../user-field';
+import { keepsBaseUser, topLevelField, userNeedle } from '../../format/user-field';
 
 /**
  * LmdbStore's per-user index, kept inside the environment so that every

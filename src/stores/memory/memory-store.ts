@@ -3,13 +3,14 @@ import { Store } from '../../session/store';
 import type { StoreCallback, StoredSession } from '../../types';
 import { EngineLimitError, LruStoreEngine, type LruEngineStats } from '../../wasm/lru-store';
 import { FAST_STORE, recordFastStoreMethods, type FastStoreAccess } from '../fast-store';
-import { DROP, MINE_OVER_BASE, mergeOverStored } from '../merge';
-import { answer, type PerUserSessions } from '../per-user';
+import { DROP, MINE_OVER_BASE, mergeOverStored } from '../../format/merge';
+import { answer } from '../../format/answer';
+import type { PerUserSessions } from '../per-user';
 import { explicitSaveBase } from '../save-base';
-import { userText } from '../user-field';
-import { announceCorrupt, checkSessionText, parseStoredSession, sidFitsKey, stringifySession } from '../stored-json';
-import { cookieExpiry } from '../cookie-expiry';
-import { effectiveExpiry } from './expiry';
+import { userText } from '../../format/user-field';
+import { checkSessionText, parseStoredSession, sidFitsKey, stringifySession } from '../../format/stored-json';
+import { announceCorrupt } from '../announce-corrupt';
+import { cookieExpiry, effectiveExpiry } from '../../format/expiry';
 import { resolveMemoryStoreOptions, type MemoryStoreOptions, type ResolvedMemoryStoreOptions } from './options';
 import { startSweeping, type SweepTimer } from './sweeper';
 import { MemoryUserIndex } from './user-index';
@@ -259,7 +260,7 @@ function createFastAccess(
 
 /**
  * A save, merged with what is stored when the request's base is known
- * (stores/merge.ts). Read, merge and write happen in this one synchronous
+ * (format/merge.ts). Read, merge and write happen in this one synchronous
  * call, so no other request's write can come between them.
  */
 function saveMerged(

@@ -1,6 +1,6 @@
 import { invalidOption } from '../../errors';
 import { allKeysOf, warnUnknownOptions } from '../../unknown-options';
-import { checkUserKey } from '../user-field';
+import { checkUserKey } from '../../format/user-field';
 
 /** What users may pass to `new MemoryStore(options)`; every field is optional. */
 export interface MemoryStoreOptions {

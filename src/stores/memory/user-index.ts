@@ -1,5 +1,5 @@
 import type { LruStoreEngine } from '../../wasm/lru-store';
-import { keepsBaseUser, topLevelField, userNeedle } from '../user-field';
+import { keepsBaseUser, topLevelField, userNeedle } from '../../format/user-field';
 
 /** Index entries allowed beyond twice the live sessions before a pruning pass. */
 const PRUNE_SLACK = 1024;

@@ -1,7 +1,7 @@
 /**
  * Where a JSON value ends in stored-session text, without parsing it: change
  * detection (request/change-tracker.ts) uses it to find the data after the
- * cookie, the per-user index (stores/user-field.ts) to read one top-level field.
+ * cookie, the per-user index (format/user-field.ts) to read one top-level field.
  */
 
 /** Index just past the JSON value starting at `i` (object, array, string or literal), or -1 if it never ends. */

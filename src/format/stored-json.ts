@@ -1,11 +1,9 @@
-import type { EventEmitter } from 'node:events';
-import { debug } from '../debug';
-import { corruptStoredEntry, sidPrefix, sessionTooDeep, storeSerializeEmpty, storeSerializeFailed, type SessionError } from '../errors';
+import { corruptStoredEntry, sessionTooDeep, storeSerializeEmpty, storeSerializeFailed, type SessionError } from '../errors';
 import type { StoredSession } from '../types';
 
 /**
  * The one home of the rules for stored-session text, shared by the
- * middleware and both of this package's stores: what a stored session must
+ * middleware and every store of this package: what a stored session must
  * look like to be served, how session data becomes that text, and which IDs
  * can be keys. Every store and the middleware report a broken entry with the
  * same error (ERR_SESSION_CORRUPT) for the same reasons.
@@ -118,17 +116,4 @@ export function checkSessionText(json: string): string {
  */
 export function sidFitsKey(sid: string, maxBytes: number): boolean {
   return sid.length * 3 <= maxBytes || Buffer.byteLength(sid) <= maxBytes;
-}
-
-/**
- * What one of our stores does after it removed a corrupt entry: a debug line
- * and a `'corrupt'` event with the ID's first characters and the error. The
- * event is emitted on the next tick and is not `'error'`, so a store nobody
- * listens to goes on, and a throwing listener cannot fail the request that
- * met the entry.
- */
-export function announceCorrupt(store: EventEmitter, err: SessionError): void {
-  const sid = sidPrefix(err.sid ?? '');
-  debug('removed corrupt session %s: %s', sid, err.message);
-  process.nextTick(() => store.emit('corrupt', { sid, error: err }));
 }

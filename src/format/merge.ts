@@ -1,4 +1,4 @@
-import { dataPartOf } from '../format/data-part';
+import { dataPartOf } from './data-part';
 
 /**
  * The save rule of our stores when concurrent requests share one session.

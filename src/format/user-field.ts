@@ -8,7 +8,7 @@
  * different users, and `null` (or an absent field) is no user.
  */
 import { invalidOption } from '../errors';
-import { endOfValue } from '../json-value-end';
+import { endOfValue } from './json-value-end';
 
 /** The needle a store searches for: the key as JSON.stringify writes it, with its colon. */
 export function userNeedle(userKey: string): string {
@@ -107,7 +107,7 @@ function closingQuote(json: string, open: number): number {
 }
 
 
-/** userKey names a top-level data field: a non-empty string other than the cookie. Checked by both stores' options. */
+/** userKey names a top-level data field: a non-empty string other than the cookie. Checked by every store's options. */
 export function checkUserKey(userKey: unknown): asserts userKey is string | undefined {
   if (userKey !== undefined && !(typeof userKey === 'string' && userKey.length > 0 && userKey !== 'cookie')) {
     throw invalidOption('options.userKey must be a non-empty string naming a session field other than "cookie"');

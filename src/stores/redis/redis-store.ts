@@ -1,0 +1,361 @@
+import { invalidOption, sidNotString, userKeyMissing, type SessionError } from '../../errors';
+import { answer } from '../../format/answer';
+import { isCorruptEntry, parseStoredSession, stringifySession } from '../../format/stored-json';
+import { userText } from '../../format/user-field';
+import { Store } from '../../session/store';
+import type { StoreCallback, StoredSession } from '../../types';
+import { announceCorrupt } from '../announce-corrupt';
+import type { PerUserSessions } from '../per-user';
+import { explicitSaveBase } from '../save-base';
+import { commandsOf, isCluster, scanKeys, type RedisCommands } from './client';
+import { RedisGuard } from './guard';
+import { firstAttempt, saveMerged } from './merged-save';
+import { NearCache } from './near-cache';
+import { resolveRedisStoreOptions, type RedisStoreOptions, type ResolvedRedisStoreOptions } from './options';
+import { runScript, SCRIPTS } from './scripts';
+import { ttlSeconds } from './ttl';
+import { RedisUserIndex } from './user-index';
+
+export type { RedisStoreOptions } from './options';
+export type { RedisClientLike } from './client';
+
+export interface RedisStoreStats {
+  /** Corrupt entries this store met on reads and removed (each one also emitted a `'corrupt'` event). */
+  corrupt: number;
+  /** With the near-cache: reads it answered, reads it sent to Redis, the entries it holds, touches it left out, whether it is serving. */
+  cache?: { hits: number; misses: number; entries: number; touchesSkipped: number; active: boolean };
+}
+
+type Callback<T = void> = StoreCallback<T>;
+
+/** A merged save in flight: the text its first attempt writes, and what it finally wrote (undefined: dropped or failed). */
+interface SaveInFlight {
+  readonly writing: string;
+  readonly done: Promise<string | undefined>;
+}
+
+/** A touch that would move the expiry the near-cache knows by less than this is left out (EXPIRE counts whole seconds). */
+const TOUCH_SLACK_MS = 1000;
+
+/**
+ * A session store on Redis through the app's own node-redis 5 client or
+ * cluster. Keys and values are connect-redis's (`prefix + sid` → the
+ * session's JSON, expiring as connect-redis computes it), so an app moves
+ * between the two on a live Redis without logging anybody out.
+ *
+ * What it adds over connect-redis: a save from a request that loaded the
+ * session is merged with what Redis holds at that moment, atomically
+ * (merged-save.ts), so concurrent requests on any number of machines keep
+ * each other's changes; a destroyed or expired session is never written
+ * back by such a save (destroy wins); and with `userKey`, a per-user index
+ * for `idsOf` and `destroyAllOf` shared by every process.
+ *
+ * Every method answers once: through the callback when one is given,
+ * through the returned promise otherwise.
+ */
+export class RedisStore extends Store implements PerUserSessions {
+  private readonly options: ResolvedRedisStoreOptions;
+  private readonly client: RedisCommands;
+  /** Where the commands on session keys go: the app's client, or the near-cache's own connection. */
+  private readonly sessions: RedisCommands;
+  private readonly cache: NearCache | undefined;
+  private readonly guard: RedisGuard;
+  private readonly users: RedisUserIndex | undefined;
+  /** The last merged save of each session this process has in flight (see mergedSave). */
+  private readonly savesInFlight = new Map<string, SaveInFlight>();
+  private corruptRemoved = 0;
+  private touchesSkipped = 0;
+
+  constructor(options: RedisStoreOptions) {
+    super();
+    this.options = resolveRedisStoreOptions(options);
+    this.client = commandsOf(this.options.client);
+    if (this.options.cacheEntries > 0 && isCluster(this.client)) {
+      throw invalidOption('options.cache needs a single Redis client (createClient), not a cluster');
+    }
+    this.cache = this.options.cacheEntries > 0 ? new NearCache(this.client, this.options.prefix, this.options.cacheEntries) : undefined;
+    this.sessions = this.cache?.connection ?? this.client;
+    this.guard = new RedisGuard(this.sessions, this.options.timeout);
+    const { userKey, userPrefix } = this.options;
+    this.users = userKey === undefined ? undefined : new RedisUserIndex(this.client, userKey, userPrefix, (sid) => this.key(sid));
+  }
+
+  /** The prefix of the session keys. */
+  get prefix(): string {
+    return this.options.prefix;
+  }
+
+  get(sid: string, callback?: Callback<StoredSession | null>): Promise<StoredSession | null> | undefined {
+    return answer(() => this.guard.run('get session', () => this.read(sid)), callback);
+  }
+
+  /**
+   * Writes the session. From a request that loaded it (the middleware's save,
+   * or req.session.save()), merged with what Redis holds and dropped if the
+   * session is gone; otherwise a plain upsert, as connect-redis's set.
+   */
+  set(sid: string, session: object, callback?: Callback): Promise<void> | undefined {
+    return answer(() => this.guard.run('save session', () => this.write(sid, session, explicitSaveBase(session))), callback);
+  }
+
+  /** Restarts the expiry of a stored session (connect-redis's EXPIRE); an absent session stays absent. */
+  touch(sid: string, session: object, callback?: Callback): Promise<void> | undefined {
+    return answer(() => this.guard.run('touch session', () => this.restartExpiry(sid, session)), callback);
+  }
+
+  destroy(sid: string, callback?: Callback): Promise<void> | undefined {
+    return answer(
+      () =>
+        this.guard.run('destroy session', async () => {
+          await this.remove(this.key(sid));
+        }),
+      callback,
+    );
+  }
+
+  /** Every stored session by ID, in an object without prototype (as our other stores answer); damaged entries are left out. */
+  all(callback?: Callback<Record<string, StoredSession>>): Promise<Record<string, StoredSession>> | undefined {
+    return answer(
+      () =>
+        this.guard.run('list sessions', async () => {
+          const sessions: Record<string, StoredSession> = Object.create(null);
+          const start = this.options.prefix.length;
+          for await (const keys of this.scan()) {
+            const texts = await Promise.all(keys.map((key) => this.client.get(key)));
+            keys.forEach((key, i) => {
+              const text = texts[i];
+              if (!text) return;
+              const sid = key.slice(start);
+              try {
+                sessions[sid] = parseStoredSession(sid, text);
+              } catch {
+                // Reported and removed when it is read by ID; listing the others goes on.
+              }
+            });
+          }
+          return sessions;
+        }, false),
+      callback,
+    );
+  }
+
+  /** The IDs of the stored sessions (SCAN over the prefix, as connect-redis). */
+  ids(callback?: Callback<string[]>): Promise<string[]> | undefined {
+    return answer(
+      () =>
+        this.guard.run('list sessions', async () => {
+          const start = this.options.prefix.length;
+          return (await this.allKeys()).map((key) => key.slice(start));
+        }, false),
+      callback,
+    );
+  }
+
+  /** How many sessions are stored. */
+  length(callback?: Callback<number>): Promise<number> | undefined {
+    return answer(() => this.guard.run('count sessions', async () => (await this.allKeys()).length, false), callback);
+  }
+
+  /** Removes every session under the prefix, and the per-user index with them. */
+  clear(callback?: Callback): Promise<void> | undefined {
+    return answer(
+      () =>
+        this.guard.run('clear sessions', async () => {
+          const keys = await this.allKeys();
+          if (this.users !== undefined) keys.push(...(await this.allKeys(this.options.userPrefix)));
+          // One key per DEL: on a cluster the keys live in different slots.
+          this.cache?.forgetAll();
+          await Promise.all(keys.map((key) => this.client.del(key)));
+          this.cache?.forgetAll();
+        }, false),
+      callback,
+    );
+  }
+
+  /** The IDs of the live sessions of `user` (the userKey option's field), as every process sees them; needs userKey. */
+  idsOf(user: unknown, callback: Callback<string[]>): void;
+  idsOf(user: unknown): Promise<string[]>;
+  idsOf(user: unknown, callback?: Callback<string[]>): Promise<string[]> | void {
+    return answer(() => this.guard.run('list sessions of a user', () => this.liveSessionsOf(user, 'idsOf')), callback);
+  }
+
+  /** Destroys every session of `user` but `exceptSid`, for every process on this Redis; resolves with how many went. Needs userKey. */
+  destroyAllOf(user: unknown, exceptSid: string | undefined, callback: Callback<number>): void;
+  destroyAllOf(user: unknown, exceptSid?: string): Promise<number>;
+  destroyAllOf(user: unknown, exceptSid?: string, callback?: Callback<number>): Promise<number> | void {
+    return answer(
+      () =>
+        this.guard.run('destroy sessions of a user', async () => {
+          const ids = (await this.liveSessionsOf(user, 'destroyAllOf')).filter((sid) => sid !== exceptSid);
+          await Promise.all(ids.map((sid) => this.remove(this.key(sid))));
+          await this.users!.forget(userText(user)!, ids);
+          return ids.length;
+        }),
+      callback,
+    );
+  }
+
+  /** Counters since construction. */
+  stats(): RedisStoreStats {
+    const cache = this.cache;
+    return cache === undefined
+      ? { corrupt: this.corruptRemoved }
+      : {
+          corrupt: this.corruptRemoved,
+          cache: { hits: cache.hits, misses: cache.misses, entries: cache.size, touchesSkipped: this.touchesSkipped, active: cache.active },
+        };
+  }
+
+  /** Closes the near-cache's own connection, if any. The app's client stays open: it is the app's to close. */
+  close(callback?: Callback): Promise<void> | undefined {
+    return answer(() => this.cache?.close() ?? Promise.resolve(), callback);
+  }
+
+  private key(sid: string): string {
+    if (typeof sid !== 'string') throw sidNotString(sid);
+    return this.options.prefix + sid;
+  }
+
+  private async read(sid: string): Promise<StoredSession | null> {
+    const key = this.key(sid);
+    const text = await this.readText(key);
+    // An empty value is no session, as connect-redis reads it.
+    if (!text) return null;
+    try {
+      return parseStoredSession(sid, text);
+    } catch (err) {
+      if (!isCorruptEntry(err)) throw err;
+      this.removeCorrupt(key, text, err);
+      return null;
+    }
+  }
+
+  /** Damaged data, not an outage: removed (unless rewritten meanwhile), so the next request starts afresh instead of failing forever. */
+  private removeCorrupt(key: string, text: string, err: SessionError): void {
+    this.onKey(key, () => runScript(this.sessions, SCRIPTS.deleteIfEqual, key, [text])).catch(() => undefined);
+    this.corruptRemoved++;
+    announceCorrupt(this, err);
+  }
+
+  private async write(sid: string, session: object, baseData: string | undefined): Promise<void> {
+    const key = this.key(sid);
+    const json = stringifySession(session);
+    const seconds = ttlSeconds(session, this.options, Date.now());
+    const { disableTTL } = this.options;
+    if (!(seconds > 0)) {
+      // connect-redis's rule: a session already past its end (or whose ttl function gave no lifetime) is deleted, not written.
+      await this.remove(key);
+      return;
+    }
+    const saved =
+      baseData !== undefined
+        ? this.mergedSave(sid, key, json, baseData, disableTTL ? '' : String(seconds), disableTTL ? -1 : seconds * 1000)
+        : this.onKey(
+            key,
+            () => this.sessions.set(key, json, disableTTL ? undefined : { expiration: { type: 'EX', value: seconds } }),
+            () => ({ text: json, ttlMs: disableTTL ? -1 : seconds * 1000 }),
+          );
+    await Promise.all([saved, this.index(sid, this.users?.userIn(json), seconds)]);
+  }
+
+  /**
+   * A merged save, chained to the saves of the same session this process
+   * already has in flight. Fifty concurrent requests of one browser would
+   * otherwise each meet the others' writes and retry in lockstep. Chained,
+   * each save's first attempt expects exactly the text the save before it
+   * is writing, so the whole burst travels in one pipeline and every attempt
+   * succeeds when the one before it did; an attempt overtaken by another
+   * process waits for the saves before it and merges against what they left.
+   */
+  private mergedSave(sid: string, key: string, json: string, baseData: string, expiry: string, ttlMs: number): Promise<string | undefined> {
+    const previous = this.savesInFlight.get(sid);
+    const attempt = firstAttempt(baseData, json, previous?.writing);
+    const earlier = previous === undefined ? undefined : () => previous.done;
+    const done = this.onKey(
+      key,
+      () => saveMerged(this.sessions, key, json, baseData, expiry, attempt, earlier),
+      (written) => (written === undefined ? undefined : { text: written, ttlMs }),
+      true,
+    );
+    const entry: SaveInFlight = { writing: attempt.text, done: done.catch(() => undefined) };
+    this.savesInFlight.set(sid, entry);
+    void entry.done.then(() => {
+      if (this.savesInFlight.get(sid) === entry) this.savesInFlight.delete(sid);
+    });
+    return done;
+  }
+
+  private async restartExpiry(sid: string, session: object): Promise<void> {
+    const { disableTouch, disableTTL, userKey } = this.options;
+    if (disableTouch || disableTTL) return;
+    const seconds = ttlSeconds(session, this.options, Date.now());
+    const user = userKey === undefined ? undefined : userText((session as Record<string, unknown>)[userKey]);
+    const key = this.key(sid);
+    // With the near-cache the stored expiry is known: a touch inside the same second is left out (0 round trips).
+    if (seconds > 0 && this.cache?.expiresNear(key, Date.now() + seconds * 1000, TOUCH_SLACK_MS)) {
+      this.touchesSkipped++;
+      return;
+    }
+    const [restarted] = await Promise.all([this.sessions.expire(key, seconds), this.index(sid, user, seconds)]);
+    // Redis reports none of this connection's own changes to the near-cache: it learns the new lifetime here.
+    if (restarted && seconds > 0) this.cache?.touched(key, seconds * 1000);
+    else this.cache?.forget(key);
+  }
+
+  /** A session's text: from the near-cache when it holds it, else GET (with its PTTL, in the same round trip, for the cache). */
+  private async readText(key: string): Promise<string | null> {
+    const cache = this.cache;
+    if (cache === undefined) return this.sessions.get(key);
+    const cached = cache.lookup(key, Date.now());
+    if (cached !== undefined) return cached;
+    const [text] = await cache.run(
+      key,
+      () => Promise.all([this.sessions.get(key), this.sessions.pTTL(key)]),
+      ([text, ttlMs]) => (text ? { text, ttlMs } : undefined),
+      false,
+      (text): [string, number] => [text, -1],
+    );
+    return text;
+  }
+
+  /** A command on a session key; with the near-cache, `keep` says what text it leaves there (undefined: none). */
+  private onKey<T>(
+    key: string,
+    command: () => Promise<T>,
+    keep: (reply: T) => { text: string; ttlMs: number } | undefined = () => undefined,
+    byScript = false,
+  ): Promise<T> {
+    return this.cache === undefined ? command() : this.cache.run(key, command, keep, byScript);
+  }
+
+  private remove(key: string): Promise<unknown> {
+    return this.onKey(key, () => this.sessions.del(key));
+  }
+
+  /**
+   * Keeps the user's set at least as long-lived as the session being written
+   * or touched (a merged save adds mine's user: another user in the merged
+   * text was listed by the save that wrote it). Nothing without a user.
+   */
+  private index(sid: string, user: string | undefined, seconds: number): Promise<unknown> | undefined {
+    if (this.users === undefined || user === undefined || !(seconds > 0)) return undefined;
+    return this.users.add(sid, user, this.options.disableTTL ? NaN : seconds);
+  }
+
+  private liveSessionsOf(user: unknown, method: string): Promise<string[]> {
+    if (this.users === undefined) return Promise.reject(userKeyMissing(method));
+    const text = userText(user);
+    return text === undefined ? Promise.resolve([]) : this.users.live(text);
+  }
+
+  private scan(prefix = this.options.prefix): AsyncGenerator<string[]> {
+    return scanKeys(this.client, prefix, this.options.scanCount);
+  }
+
+  /** Every key under `prefix`, each once (SCAN may repeat a key). */
+  private async allKeys(prefix = this.options.prefix): Promise<string[]> {
+    const keys = new Set<string>();
+    for await (const batch of this.scan(prefix)) for (const key of batch) keys.add(key);
+    return [...keys];
+  }
+}
