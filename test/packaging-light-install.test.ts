@@ -90,12 +90,13 @@ describe.skipIf(skip)('an app that uses only MemoryStore', () => {
     for (const name of ['lmdb', 'piscina', '@lmdb']) expect(existsSync(path.join(modules, name)), name).toBe(false);
   });
 
-  it('declares lmdb and piscina as optional peers and has no install-time script', () => {
+  it('declares lmdb, piscina and redis as optional peers and has no install-time script', () => {
     const manifest = JSON.parse(readFileSync(path.join(app, 'node_modules', 'wasm-session', 'package.json'), 'utf8'));
     expect(manifest.dependencies).not.toHaveProperty('lmdb');
     expect(manifest.dependencies).not.toHaveProperty('piscina');
-    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['lmdb', 'piscina']);
-    expect(manifest.peerDependenciesMeta).toEqual({ lmdb: { optional: true }, piscina: { optional: true } });
+    expect(manifest.dependencies).not.toHaveProperty('redis');
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['lmdb', 'piscina', 'redis']);
+    expect(manifest.peerDependenciesMeta).toEqual({ lmdb: { optional: true }, piscina: { optional: true }, redis: { optional: true } });
     // npm lists these as install scripts of a dependency (prepare counts for git installs).
     for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) expect(manifest.scripts ?? {}).not.toHaveProperty(script);
   });
