@@ -22,7 +22,7 @@ describe.skipIf(skipWithoutRedis)('RedisStore near-cache', () => {
   const cached = async (prefix: string, maxEntries = 100) => {
     const store = new session.RedisStore({ client: redis.client, prefix, cache: { maxEntries } });
     stores.push(store);
-    await expect.poll(() => store.stats().cache!.active, { interval: 5 }).toBe(true);
+    await expect.poll(() => store.stats().cache!.active, { interval: 5, timeout: 10_000 }).toBe(true);
     return store;
   };
   afterAll(async () => {
@@ -148,6 +148,10 @@ describe.skipIf(skipWithoutRedis)('RedisStore near-cache across two server proce
 
   it('read-only requests are served from the cache, and a change or logout made on the other machine is seen on the next request', async () => {
     const [a, b] = await Promise.all([startServer('ncp:'), startServer('ncp:')]);
+    // Each machine's cache serves once its own connection is up and tracking (slower on a loaded machine).
+    for (const port of [a.port, b.port]) {
+      await expect.poll(async () => (await get<{ cache: { active: boolean } }>(port, '/stats')).body.cache.active, { interval: 10, timeout: 10_000 }).toBe(true);
+    }
     const cookie = (await get(a.port, '/init?user=kim')).cookie!;
     await get(a.port, '/read', cookie);
     const hitsBefore = (await get<{ cache: { hits: number } }>(a.port, '/stats')).body.cache.hits;

@@ -90,7 +90,7 @@ describe.skipIf(skipWithoutRedis)('Redis round trips per request with RedisStore
     const touching = await serve(store, { maxAge: 3_600_000 });
     try {
       const cookie = (await get(app.port, '/modify')).cookie!;
-      await expect.poll(() => store.stats().cache!.active, { interval: 10 }).toBe(true);
+      await expect.poll(() => store.stats().cache!.active, { interval: 10, timeout: 10_000 }).toBe(true);
       expect(await perRequest(app.port, '/modify', cookie)).toBe(1);
       expect(await perRequest(app.port, '/read', cookie)).toBe(0);
       const touched = (await get(touching.port, '/modify')).cookie!;
