@@ -1,6 +1,7 @@
 /**
- * A light install: lmdb and piscina are optional peer dependencies, so an app
- * that uses only MemoryStore gets neither (lmdb brings native binaries), and
+ * A light install: the stores' packages (lmdb and piscina for LmdbStore,
+ * redis for RedisStore) are optional peer dependencies, so an app that uses
+ * only MemoryStore gets none of them (lmdb brings native binaries), and
  * the package runs no install script. The package is packed as built (npm
  * test builds first), installed from the npm registry into a scratch app in a
  * temporary folder, and that app serves sessions over HTTP.
@@ -79,15 +80,15 @@ describe.skipIf(skip)('an app that uses only MemoryStore', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('installs neither lmdb nor piscina, nor anything of theirs', () => {
+  it('installs neither lmdb nor piscina, nor anything of theirs, nor any other store’s peer', () => {
     const modules = path.join(app, 'node_modules');
     expect(existsSync(path.join(modules, 'wasm-session'))).toBe(true);
     const installed = execFileSync('npm', ['ls', '--all', '--parseable'], { cwd: app, encoding: 'utf8', env: npmEnv })
       .split('\n')
       .filter(Boolean)
       .map((dir) => path.relative(modules, dir));
-    expect(installed.filter((name) => /^(@lmdb|lmdb|piscina|msgpackr|msgpackr-extract|ordered-binary|weak-lru-cache)\b/.test(name))).toEqual([]);
-    for (const name of ['lmdb', 'piscina', '@lmdb']) expect(existsSync(path.join(modules, name)), name).toBe(false);
+    expect(installed.filter((name) => /^(@lmdb|lmdb|piscina|msgpackr|msgpackr-extract|ordered-binary|weak-lru-cache|@redis|redis)\b/.test(name))).toEqual([]);
+    for (const name of ['lmdb', 'piscina', '@lmdb', 'redis', '@redis']) expect(existsSync(path.join(modules, name)), name).toBe(false);
   });
 
   it('declares lmdb, piscina and redis as optional peers and has no install-time script', () => {
