@@ -8,7 +8,7 @@ import { Session, type SessionRequest } from '../session/session';
 import type { SessionIdCodec } from '../cookie-codec/codec';
 import type { StoreOperation } from '../session/store-call';
 import { commitFast, commitWithCallback, type FastOperation } from './write-path';
-import { cookieExpiry } from '../stores/cookie-expiry';
+import { cookieExpiry } from '../format/expiry';
 import { endWhileHeld, heldViewReaches, hold, holdOnPrototype, release, releaseOnPrototype, type HeldView } from './held-response';
 import type { FastStoreAccess } from '../stores/fast-store';
 import { shouldDestroy, shouldSave, shouldSetCookie, shouldTouch, type RuleInput } from './rules';
