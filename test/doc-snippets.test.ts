@@ -64,30 +64,8 @@ export function extractSnippets(file: string, text: string): Snippet[] {
 
 export const isModule = (code: string): boolean => /^\s*(import\s*[\w{*'"]|export\s)/m.test(code);
 
-/**
- * Blocks of pages this test cannot fix from here, by exact text: docs/parity.md shows a
- * before/after pair of lines and a bare declaration, neither a whole program. Any change to
- * such a block ends its exception, so the new text is run.
- */
-const EXCEPTIONS: ReadonlyArray<{ file: string; code: string; reason: string }> = [
-  {
-    file: 'docs/parity.md',
-    code: "// before\nconst session = require('express-session');\n// after\nconst session = require('wasm-session');\n",
-    reason: 'a before/after pair of lines, not a program',
-  },
-  {
-    file: 'docs/parity.md',
-    code: "declare module 'wasm-session' {\n  interface SessionData { views: number }\n}\n",
-    reason: 'a declaration to put in a module of the app, not a file of its own',
-  },
-];
-
 const documents = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 const snippets = documents.flatMap((file) => extractSnippets(file, readFileSync(path.join(root, file), 'utf8')));
-for (const snippet of snippets) {
-  const exception = EXCEPTIONS.find((e) => e.file === snippet.file && e.code === snippet.code);
-  if (exception && snippet.skip === undefined) snippet.skip = exception.reason;
-}
 
 interface Outcome {
   code: number | null;
