@@ -49,6 +49,9 @@ export async function startFleet(needed, { env } = {}) {
      */
     burst: (scenario, contenderId, durationS, settings, loadGenerator) =>
       measureBurst(servers.get(serverKey(contenderId, scenario.config)), scenario, cookieFor(scenario, contenderId), durationS, settings, loadGenerator),
+    /** One request of `scenario` to `contenderId`'s server, outside any burst (the Redis section's round-trip count). */
+    request: (scenario, contenderId) =>
+      sendHttp(servers.get(serverKey(contenderId, scenario.config)).port, { method: 'GET', path: scenario.path, cookie: cookieFor(scenario, contenderId) }),
     stop: () => Promise.all([...servers.values()].map((s) => s.stop())),
   };
 }
