@@ -6,6 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CLUSTER_SCENARIOS, runCluster } from './e2e/cluster.mjs';
+import { runRedis } from './e2e/redis.mjs';
+import { redisServerInstalled } from './e2e/redis-server.mjs';
 import { runHttp } from './e2e/run.mjs';
 import { runInProcess } from './inprocess/run.mjs';
 import { parseBenchArgs } from './lib/args.mjs';
@@ -59,9 +61,17 @@ const inProcess = await section('inprocess', 'end to end, in process', () =>
 const http = await section('http', 'end to end, real HTTP (pinned)', () => runHttp({ contenders, settings: settings.http, log }));
 for (const note of http?.notes ?? []) notes.push(`real HTTP: ${note}`);
 const lmdb = contenders.find((c) => c.id === 'ours-lmdb');
-// --quick skips the cluster and scale sections to stay within its minute; a full run or --only measures them.
+// --quick skips the redis, cluster and scale sections to stay within its minute; a full run or --only measures them.
 const skippedByQuick = quick && !partial;
-if (skippedByQuick) notes.push('--quick skips the cluster and scale sections (a full run, or --only=cluster,scale, measures them).');
+if (skippedByQuick) notes.push('--quick skips the redis, cluster and scale sections (a full run, or --only=redis,cluster,scale, measures them).');
+const redis = skippedByQuick ? undefined : await section('redis', 'RedisStore, real HTTP (pinned)', async () => {
+  if (!redisServerInstalled()) {
+    notes.push('RedisStore section skipped: redis-server is not installed (Debian package `redis-server`).');
+    return undefined;
+  }
+  return runRedis({ settings: settings.redis, log });
+});
+for (const note of redis?.notes ?? []) notes.push(`RedisStore on real HTTP: ${note}`);
 const cluster = skippedByQuick ? undefined : await section('cluster', 'LmdbStore cluster', async () => {
   if (!lmdb) {
     notes.push('LmdbStore cluster section skipped: the built package does not export LmdbStore yet.');
@@ -83,9 +93,10 @@ const results = {
   micro,
   inProcess,
   http,
+  redis,
   cluster,
   scale,
-  targets: evaluateTargets({ inprocess: inProcess?.summaries, http: http?.summaries }),
+  targets: evaluateTargets({ inprocess: inProcess?.summaries, http: http?.summaries, redis: redis?.summaries }),
 };
 
 const chart = renderResultsChart({

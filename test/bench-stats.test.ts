@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM module of the bench suite, no type declarations
 import { median, medianPairedRatio, percentileOfSorted, ratio } from '../bench/lib/stats.mjs';
 // @ts-expect-error plain ESM module of the bench suite, no type declarations
-import { rotate } from '../bench/lib/rounds.mjs';
+import { rotate, runInterleaved } from '../bench/lib/rounds.mjs';
 
 describe('bench statistics', () => {
   it('median takes the middle value, or the mean of the two middle values', () => {
@@ -56,5 +56,22 @@ describe('bench statistics', () => {
     expect(rotate(['a', 'b', 'c'], 1)).toEqual(['b', 'c', 'a']);
     expect(rotate(['a', 'b', 'c'], 4)).toEqual(['b', 'c', 'a']);
     expect(rotate([], 3)).toEqual([]);
+  });
+
+  it('interleaves per-scenario contender lists, rotating each list by the round', async () => {
+    const order: string[] = [];
+    const lists: Record<string, Array<{ id: string }>> = { x: [{ id: 'a' }, { id: 'b' }], y: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] };
+    const samples = await runInterleaved({
+      rounds: 2,
+      scenarios: [{ id: 'x' }, { id: 'y' }],
+      contendersOf: (scenario: { id: string }) => lists[scenario.id],
+      measure: async (contender: { id: string }, scenario: { id: string }) => {
+        order.push(`${scenario.id}:${contender.id}`);
+        return order.length;
+      },
+    });
+    expect(order).toEqual(['x:a', 'x:b', 'y:a', 'y:b', 'y:c', 'x:b', 'x:a', 'y:b', 'y:c', 'y:a']);
+    expect([...samples.get('x').keys()]).toEqual(['a', 'b']);
+    expect(samples.get('y').get('c')).toEqual([5, 9]);
   });
 });

@@ -16,14 +16,16 @@ const START_TIMEOUT_MS = 30_000;
  * Forks `script` with `args` and waits for its { type: 'listening', port }.
  * With `cpu`, the server runs under `taskset -c cpu` (taskset execs node, so
  * the pid and the IPC channel are node's own); unpinned when taskset is absent.
+ * `env` is added to this process's environment (how a server learns where Redis is).
  * @param {string} scriptUrl @param {string[]} args
- * @param {{ cpu?: number }} [options]
+ * @param {{ cpu?: number, env?: Record<string, string> }} [options]
  * @returns {Promise<{ port: number, pid: number, pinned: boolean, stats: () => Promise<{ cpuUs: number, requests: number }>,
  *   ask: (type: string, fields?: object) => Promise<any>, stop: () => Promise<void> }>}
  */
-export async function startServer(scriptUrl, args, { cpu } = {}) {
+export async function startServer(scriptUrl, args, { cpu, env } = {}) {
   const pinned = cpu !== undefined && pinningAvailable();
   const stdio = ['ignore', 'inherit', 'inherit', 'ipc'];
+  const childEnv = env === undefined ? process.env : { ...process.env, ...env };
   let child;
   if (pinned) {
     const { command, args: pinnedArgs } = pinnedCommand({
@@ -32,9 +34,9 @@ export async function startServer(scriptUrl, args, { cpu } = {}) {
       args: [fileURLToPath(new URL(scriptUrl)), ...args],
       canPin: true,
     });
-    child = spawn(command, pinnedArgs, { stdio });
+    child = spawn(command, pinnedArgs, { stdio, env: childEnv });
   } else {
-    child = fork(new URL(scriptUrl), args, { stdio });
+    child = fork(new URL(scriptUrl), args, { stdio, env: childEnv });
   }
   const exited = once(child, 'exit').then(([code, signal]) => {
     throw new Error(`server ${args.join(' ')} exited early (code ${code}, signal ${signal})`);

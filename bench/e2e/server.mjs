@@ -8,5 +8,6 @@ import { serveContender } from './serve.mjs';
 const [contenderId, configId = 'default'] = process.argv.slice(2);
 const config = SERVER_CONFIGS[configId];
 if (!config) throw new Error(`unknown server config "${configId}" (known: ${Object.keys(SERVER_CONFIGS).join(', ')})`);
-const port = await serveContender(contenderById(contenderId).create(undefined, config.middlewareOptions));
+// BENCH_REDIS_URL: the Redis section's redis-server; the other stores ignore it.
+const port = await serveContender(contenderById(contenderId).create({ redisUrl: process.env.BENCH_REDIS_URL }, config.middlewareOptions));
 process.send({ type: 'listening', port, pid: process.pid });

@@ -1,7 +1,7 @@
 // Command line of bench/run.mjs.
 import { parseArgs } from 'node:util';
 
-export const SECTION_IDS = ['micro', 'inprocess', 'http', 'cluster', 'scale'];
+export const SECTION_IDS = ['micro', 'inprocess', 'http', 'redis', 'cluster', 'scale'];
 
 /**
  * --quick: the ~1 minute smoke run (CI). --only=a,b: run just those sections

@@ -40,6 +40,19 @@ const ALL_CONTENDERS = [
   contender('ours-lmdb', 'wasm-session + LmdbStore', 'wasm-session', 'ours-lmdb'),
 ];
 
+/**
+ * The Redis section's contenders (its own list: the other sections run
+ * without a redis-server). express-session + connect-redis is its reference.
+ * @type {Contender[]}
+ */
+export const REDIS_CONTENDERS = [
+  contender('express-session-redis', 'express-session + connect-redis', 'express-session', 'connect-redis'),
+  contender('ours-connect-redis', 'wasm-session + connect-redis', 'wasm-session', 'connect-redis'),
+  contender('ours-redis', 'wasm-session + RedisStore', 'wasm-session', 'ours-redis'),
+  contender('ours-redis-cache', 'wasm-session + RedisStore, near-cache', 'wasm-session', 'ours-redis-cache'),
+];
+export const REDIS_REFERENCE_ID = 'express-session-redis';
+
 /** The contender ids a baseline ratio is taken against. */
 export const REFERENCE_ID = 'express-session';
 export const CEILING_ID = 'bare';
@@ -63,8 +76,10 @@ export function availableContenders() {
   return { contenders, notes };
 }
 
+/** Any contender, the Redis section's included. */
 export function contenderById(id) {
-  const found = ALL_CONTENDERS.find((candidate) => candidate.id === id);
-  if (!found) throw new Error(`unknown contender "${id}" (known: ${ALL_CONTENDERS.map((c) => c.id).join(', ')})`);
+  const all = [...ALL_CONTENDERS, ...REDIS_CONTENDERS];
+  const found = all.find((candidate) => candidate.id === id);
+  if (!found) throw new Error(`unknown contender "${id}" (known: ${all.map((c) => c.id).join(', ')})`);
   return found;
 }

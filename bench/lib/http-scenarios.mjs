@@ -50,12 +50,14 @@ export function contendersOfScenario(scenario, availableIds) {
  * scenario measures. Bare Express has no session options, so one server
  * serves all its scenarios.
  * @param {HttpScenario[]} scenarios @param {string[]} availableIds
+ * @param {(scenario: HttpScenario, availableIds: string[]) => string[]} [contendersOf] who a scenario measures
+ *   (default: this section's rule; the Redis section passes its own)
  * @returns {Array<{ key: string, contenderId: string, config: string }>}
  */
-export function serversNeeded(scenarios, availableIds) {
+export function serversNeeded(scenarios, availableIds, contendersOf = contendersOfScenario) {
   const servers = new Map();
   for (const scenario of scenarios) {
-    for (const contenderId of contendersOfScenario(scenario, availableIds)) {
+    for (const contenderId of contendersOf(scenario, availableIds)) {
       const key = serverKey(contenderId, scenario.config);
       if (!servers.has(key)) servers.set(key, { key, contenderId, config: contenderId === 'bare' ? 'default' : scenario.config });
     }

@@ -6,6 +6,8 @@ import os from 'node:os';
 /** The cores the pinned HTTP section uses: the server on one, the load generator on the other. */
 export const SERVER_CPU = 0;
 export const LOAD_CPU = 1;
+/** The Redis section's redis-server shares the load generator's core, so the server's core stays its own. */
+export const REDIS_CPU = LOAD_CPU;
 
 /**
  * `command args` prefixed with `taskset -c cpu` when pinning is possible.
@@ -14,6 +16,11 @@ export const LOAD_CPU = 1;
  */
 export function pinnedCommand({ cpu, command, args, canPin }) {
   return canPin ? { command: 'taskset', args: ['-c', String(cpu), command, ...args] } : { command, args };
+}
+
+/** Pins a running process (`taskset -cp`), for servers that are not started through pinnedCommand. */
+export function pinProcess(pid, cpu) {
+  execFileSync('taskset', ['-cp', String(cpu), String(pid)], { stdio: 'ignore' });
 }
 
 let canPin;

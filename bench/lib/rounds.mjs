@@ -4,17 +4,19 @@
 
 /**
  * @template Sample
- * @param {{ rounds: number, scenarios: Array<{ id: string }>, contenders: Array<{ id: string }>,
+ * @param {{ rounds: number, scenarios: Array<{ id: string }>, contenders?: Array<{ id: string }>,
+ *   contendersOf?: (scenario: any) => Array<{ id: string }>,
  *   measure: (contender: any, scenario: any) => Promise<Sample>,
  *   onScenarioDone?: (round: number, scenario: any, samples: Map<string, Sample>) => void }} plan
+ *   contendersOf: when scenarios measure different contenders (the pinned HTTP sections); otherwise every scenario measures `contenders`
  * @returns {Promise<Map<string, Map<string, Sample[]>>>} scenario id → contender id → one sample per round
  */
-export async function runInterleaved({ rounds, scenarios, contenders, measure, onScenarioDone }) {
-  const samples = new Map(scenarios.map((s) => [s.id, new Map(contenders.map((c) => [c.id, []]))]));
+export async function runInterleaved({ rounds, scenarios, contenders, contendersOf = () => contenders, measure, onScenarioDone }) {
+  const samples = new Map(scenarios.map((s) => [s.id, new Map(contendersOf(s).map((c) => [c.id, []]))]));
   for (let round = 0; round < rounds; round++) {
     for (const scenario of scenarios) {
       const thisRound = new Map();
-      for (const contender of rotate(contenders, round)) {
+      for (const contender of rotate(contendersOf(scenario), round)) {
         const sample = await measure(contender, scenario);
         samples.get(scenario.id).get(contender.id).push(sample);
         thisRound.set(contender.id, sample);

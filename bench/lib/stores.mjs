@@ -4,15 +4,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadBuiltPackage, requireFromRoot } from './packages.mjs';
+import { REDIS_STORES } from './redis-stores.mjs';
 
 /**
- * @typedef {{ maxBytes?: number, lmdbDir?: string }} StoreOptions maxBytes: our MemoryStore's bound;
- *   lmdbDir: an LMDB directory shared with other processes (default: a private temporary one)
+ * @typedef {{ maxBytes?: number, lmdbDir?: string, redisUrl?: string }} StoreOptions maxBytes: our MemoryStore's bound;
+ *   lmdbDir: an LMDB directory shared with other processes (default: a private temporary one);
+ *   redisUrl: the redis-server of the Redis stores (redis-stores.mjs), ignored by the others
  * @typedef {{ store: any, close: () => Promise<void> | void }} StoreInstance
  * @typedef {{ id: string, title: string, available: () => boolean, create: (options?: StoreOptions) => StoreInstance }} StoreDefinition
  */
 
-/** @type {StoreDefinition[]} */
+/** @type {StoreDefinition[]} The in-process stores: every end-to-end section but Redis's, and the scale section. */
 export const STORES = [
   {
     id: 'express-session',
@@ -64,8 +66,10 @@ export const STORES = [
   },
 ];
 
+/** Any store, the Redis ones included. */
 export function storeById(id) {
-  const definition = STORES.find((candidate) => candidate.id === id);
-  if (!definition) throw new Error(`unknown store "${id}" (known: ${STORES.map((s) => s.id).join(', ')})`);
+  const all = [...STORES, ...REDIS_STORES];
+  const definition = all.find((candidate) => candidate.id === id);
+  if (!definition) throw new Error(`unknown store "${id}" (known: ${all.map((s) => s.id).join(', ')})`);
   return definition;
 }
