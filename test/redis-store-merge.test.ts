@@ -60,6 +60,22 @@ describe.skipIf(skipWithoutRedis)('RedisStore: concurrent requests on one sessio
       expect(data.init).toBe(true);
     }));
 
+  it('64 connections of one browser saving the same key without pause: every request answers 200', () =>
+    withApp(async (port) => {
+      // What the bench's read-and-modify rounds do. Each save of the session must land, however many overtake it.
+      const cookie = await login(port);
+      const statuses: number[] = [];
+      await Promise.all(
+        Array.from({ length: 64 }, async (_, connection) => {
+          for (let i = 0; i < 25; i++) statuses.push((await get(port, `/set/views?value=${connection}-${i}`, cookie)).status);
+        }),
+      );
+      expect(statuses).toHaveLength(1600);
+      expect(statuses.filter((status) => status !== 200)).toEqual([]);
+      const { data } = await read(port, cookie);
+      expect(String(data.views)).toMatch(/^\d+-24$/);
+    }));
+
   it('a delete and a change of another key both stay; the same key changed twice: the last writer wins', () =>
     withApp(async (port) => {
       const cookie = await login(port);
