@@ -26,17 +26,20 @@ export interface SaveAttempt {
 
 /**
  * The first attempt of a save of `mine` loaded with `baseData`. `predicted`,
- * when given, is the text the save of the same session before it in this
- * process wrote: merged against it at once, the attempt succeeds unless
- * another process wrote since.
+ * when given, is the text an earlier save of the same session in this
+ * process is writing right now: merged against it at once, this attempt can
+ * travel right behind that one and succeeds whenever it did.
  */
 export function firstAttempt(baseData: string, mine: string, predicted: string | undefined): SaveAttempt {
   return predicted === undefined ? { text: mine, mode: 'b', expected: baseData } : { text: mergedOver(baseData, mine, predicted), mode: 'f', expected: predicted };
 }
 
 /**
- * Runs the save from `attempt` on: each time another writer got in first,
- * it merges against what that one left and tries again.
+ * Runs the save from `attempt` on; `onOvertaken` hears when its first
+ * attempt was overtaken. When that first attempt is overtaken and
+ * `earlier` is given (the saves of this session before it in this process),
+ * it waits for them and merges against the text they left, so a burst of one
+ * browser's requests does not retry in lockstep.
  *
  * Resolves with the text written, or undefined when the session is gone
  * (destroyed or expired since the request loaded it): the save is dropped.
@@ -48,12 +51,16 @@ export async function saveMerged(
   baseData: string,
   expiry: string,
   attempt: SaveAttempt,
+  earlier?: () => Promise<string | undefined>,
+  onOvertaken?: () => void,
 ): Promise<string | undefined> {
   for (let round = 0; round < MAX_ATTEMPTS; round++) {
     const reply = await runScript(client, SCRIPTS.saveIfBase, key, [attempt.text, attempt.mode, attempt.expected, expiry]);
     if (reply === 1) return attempt.text;
     if (reply === 0) return undefined;
-    const theirs = String(reply);
+    if (round === 0) onOvertaken?.();
+    let theirs = String(reply);
+    if (round === 0 && earlier !== undefined) theirs = (await earlier()) ?? theirs;
     attempt = { text: mergedOver(baseData, mine, theirs), mode: 'f', expected: theirs };
   }
   throw redisSaveContended(MAX_ATTEMPTS);

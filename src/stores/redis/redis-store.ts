@@ -29,8 +29,15 @@ export interface RedisStoreStats {
 type Callback<T = void> = StoreCallback<T>;
 
 /** A merged save in flight: the text its first attempt writes, and what it finally wrote (undefined: dropped or failed). */
-/** A save of one session in flight in this process: the text it wrote once it answers (undefined when dropped or failed). */
-type SaveInFlight = Promise<string | undefined>;
+interface SaveInFlight {
+  readonly writing: string;
+  /**
+   * Set once its first attempt was overtaken, or when it waits for one that
+   * was: the saves after it then wait for it rather than predict its text.
+   */
+  overtaken: boolean;
+  readonly done: Promise<string | undefined>;
+}
 
 /** A touch that would move the expiry the near-cache knows by less than this is left out (EXPIRE counts whole seconds). */
 const TOUCH_SLACK_MS = 1000;
@@ -257,29 +264,41 @@ export class RedisStore extends Store implements PerUserSessions {
   }
 
   /**
-   * A merged save, queued behind the saves of the same session this process
-   * already has in flight: each starts once the one before it has answered,
-   * merged against the text that one wrote, so its single compare-and-set
-   * succeeds unless another process wrote in between. Fifty concurrent
-   * requests of one browser then cost fifty round trips in a row and none
-   * fails. (Sending them pipelined, each predicting the text of the one
-   * before, let the newest saves keep overtaking an older one that had to
-   * retry, until it gave up: 6 failed requests in the bench's 16-connection
-   * read-and-modify rounds.)
+   * A merged save, chained to the saves of the same session this process
+   * already has in flight. Fifty concurrent requests of one browser would
+   * otherwise each meet the others' writes and retry in lockstep. Chained,
+   * each save's first attempt expects exactly the text the save before it
+   * is writing, so the whole burst travels in one pipeline and every attempt
+   * succeeds when the one before it did.
+   *
+   * Once an attempt in the chain is overtaken (another process wrote, or the
+   * one before it was), the saves queued after it stop predicting and wait
+   * for it, each merged against the text the one before wrote, until the
+   * chain drains; then pipelining resumes. Without that, the newest
+   * pipelined saves kept overtaking an older one that had to retry until it
+   * gave up (6 failed requests in the bench's 16-connection rounds).
    */
   private mergedSave(sid: string, key: string, json: string, baseData: string, expiry: string, ttlMs: number): Promise<string | undefined> {
     const previous = this.savesInFlight.get(sid);
-    const run = (before: string | undefined): Promise<string | undefined> =>
-      this.onKey(
-        key,
-        () => saveMerged(this.sessions, key, json, baseData, expiry, firstAttempt(baseData, json, before)),
-        (written) => (written === undefined ? undefined : { text: written, ttlMs }),
-        true,
+    const keep = (written: string | undefined) => (written === undefined ? undefined : { text: written, ttlMs });
+    let entry: SaveInFlight;
+    let done: Promise<string | undefined>;
+    if (previous !== undefined && previous.overtaken) {
+      done = previous.done.then((before) =>
+        this.onKey(key, () => saveMerged(this.sessions, key, json, baseData, expiry, firstAttempt(baseData, json, before)), keep, true),
       );
-    const done = previous === undefined ? run(undefined) : previous.then(run);
-    const entry = done.catch(() => undefined);
+      entry = { writing: json, overtaken: true, done: done.catch(() => undefined) };
+    } else {
+      const attempt = firstAttempt(baseData, json, previous?.writing);
+      const earlier = previous === undefined ? undefined : () => previous.done;
+      const overtaken = () => {
+        entry.overtaken = true;
+      };
+      done = this.onKey(key, () => saveMerged(this.sessions, key, json, baseData, expiry, attempt, earlier, overtaken), keep, true);
+      entry = { writing: attempt.text, overtaken: false, done: done.catch(() => undefined) };
+    }
     this.savesInFlight.set(sid, entry);
-    void entry.then(() => {
+    void entry.done.then(() => {
       if (this.savesInFlight.get(sid) === entry) this.savesInFlight.delete(sid);
     });
     return done;
