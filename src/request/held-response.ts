@@ -118,7 +118,7 @@ export function heldViewReaches(res: ServerResponse): boolean {
 
 /** Shows `res` as ended through the prototype's wrappers (see heldViewReaches). */
 export function holdOnPrototype(res: ServerResponse): void {
-  if (!held.installed) installHeldView(held);
+  if (!held.installed) installHeldView();
   if (held.set.has(res)) return;
   held.set.add(res);
   held.count++;
@@ -129,21 +129,21 @@ export function releaseOnPrototype(res: ServerResponse): void {
   held.count--;
 }
 
-/** The app's writeHead on a response held through the prototype: Node's error for an ended response. */
-export function heldWriteHead(res: ServerResponse, args: unknown[]): unknown {
-  return isHeld(res) ? (ended().writeHead as (...a: unknown[]) => unknown)(...args) : undefined;
+/** The app's writeHead on a response held through the prototype (the caller checked isHeldOnPrototype): Node's error for an ended response. */
+export function heldWriteHead(args: unknown[]): unknown {
+  return (ended().writeHead as (...a: unknown[]) => unknown)(...args);
 }
 
 export { isHeld as isHeldOnPrototype };
 
-function installHeldView(state: HeldResponses): void {
-  state.installed = true;
+function installHeldView(): void {
+  held.installed = true;
   const proto = ServerResponse.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
   const wrap = (name: Exclude<Method, 'writeHead'>, whileHeld: (res: ServerResponse, args: unknown[]) => unknown): void => {
     const original = proto[name];
     proto[name] = {
       [name](this: ServerResponse, ...args: unknown[]) {
-        return state.count !== 0 && state.set.has(this) ? whileHeld(this, args) : original.apply(this, args);
+        return isHeld(this) ? whileHeld(this, args) : original.apply(this, args);
       },
     }[name];
   };
@@ -157,7 +157,7 @@ function installHeldView(state: HeldResponses): void {
     configurable: true,
     enumerable: false,
     get(this: ServerResponse) {
-      return (state.count !== 0 && state.set.has(this)) || headersSent.call(this);
+      return isHeld(this) || headersSent.call(this);
     },
   });
 }

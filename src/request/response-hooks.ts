@@ -67,7 +67,7 @@ export function installResponseHooks(): InstalledHooks {
     },
     writeHead: function writeHead(this: ServerResponse, ...args: unknown[]) {
       // An ended response the middleware still holds refuses new headers, as Node's own ended response does.
-      if (isHeldOnPrototype(this)) return heldWriteHead(this, args);
+      if (isHeldOnPrototype(this)) return heldWriteHead(args);
       const target = targetOf(this);
       return target === undefined || target.headersSeen
         ? originalWriteHead.apply(this, args)
