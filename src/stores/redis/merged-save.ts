@@ -3,11 +3,11 @@ import { MINE_OVER_BASE, mergeOverStored } from '../../format/merge';
 import type { RedisCommands } from './client';
 import { runScript, SCRIPTS } from './scripts';
 
-/** Rounds of "merge, then write if nobody wrote meanwhile" before a save gives up; each needs another write to land in between. */
+/** Rounds of "merge, then write if nobody wrote meanwhile" before a save gives up; each needs another process's write to land in between. */
 const MAX_ATTEMPTS = 16;
 
 /**
- * A save whose request loaded the session, merged with what Redis holds at
+ * Saves whose request loaded the session, merged with what Redis holds at
  * the moment of the write (format/merge.ts), atomically: a compare-and-set
  * script. The common case, nobody wrote since the request loaded, is one
  * round trip. When another process wrote meanwhile, the script hands back
@@ -17,57 +17,65 @@ const MAX_ATTEMPTS = 16;
  * one home instead of a second copy in Lua.
  */
 
+/** One request's save: the session it writes and the data part it loaded (its merge base). */
+export interface MergedSave {
+  readonly mine: string;
+  readonly baseData: string;
+}
+
+/**
+ * Writes `saves` (of one session, oldest first) as one compare-and-set, as
+ * if each had been merged and written in turn: every save is merged over
+ * the text the one before it left. `known` is the text this process last
+ * wrote for the session, when it may still be what Redis holds; it spares
+ * the first save's base check.
+ *
+ * Resolves with the text written, or undefined when the session is gone
+ * (destroyed or expired since the requests loaded it): the saves are
+ * dropped. Only writes of other processes can make it try again, since one
+ * process writes each session one batch at a time (SessionSaves).
+ */
+export async function saveBatch(
+  client: RedisCommands,
+  key: string,
+  saves: readonly MergedSave[],
+  known: string | undefined,
+  expiry: string,
+): Promise<string | undefined> {
+  let attempt = known === undefined ? overBase(saves) : over(saves, known);
+  for (let round = 0; round < MAX_ATTEMPTS; round++) {
+    const reply = await runScript(client, SCRIPTS.saveIfBase, key, [attempt.text, attempt.mode, attempt.expected, expiry]);
+    if (reply === 1) return attempt.text;
+    if (reply === 0) return undefined;
+    attempt = over(saves, String(reply));
+  }
+  throw redisSaveContended(MAX_ATTEMPTS);
+}
+
 /** One compare-and-set: write `text` if the stored session matches `expected` (a data part in mode 'b', a whole text in mode 'f'). */
-export interface SaveAttempt {
+interface SaveAttempt {
   readonly text: string;
   readonly mode: 'b' | 'f';
   readonly expected: string;
 }
 
-/**
- * The first attempt of a save of `mine` loaded with `baseData`. `predicted`,
- * when given, is the text an earlier save of the same session in this
- * process is writing right now: merged against it at once, this attempt can
- * travel right behind that one and succeeds whenever it did.
- */
-export function firstAttempt(baseData: string, mine: string, predicted: string | undefined): SaveAttempt {
-  return predicted === undefined ? { text: mine, mode: 'b', expected: baseData } : { text: mergedOver(baseData, mine, predicted), mode: 'f', expected: predicted };
+/** Nothing known of the stored text: written if it still holds the first save's base, with the later saves merged over the first. */
+function overBase(saves: readonly MergedSave[]): SaveAttempt {
+  const [first] = saves;
+  let text = first!.mine;
+  for (let i = 1; i < saves.length; i++) text = mergedOver(saves[i]!, text);
+  return { text, mode: 'b', expected: first!.baseData };
 }
 
-/**
- * Runs the save from `attempt` on; `onOvertaken` hears when its first
- * attempt was overtaken. When that first attempt is overtaken and
- * `earlier` is given (the saves of this session before it in this process),
- * it waits for them and merges against the text they left, so a burst of one
- * browser's requests does not retry in lockstep.
- *
- * Resolves with the text written, or undefined when the session is gone
- * (destroyed or expired since the request loaded it): the save is dropped.
- */
-export async function saveMerged(
-  client: RedisCommands,
-  key: string,
-  mine: string,
-  baseData: string,
-  expiry: string,
-  attempt: SaveAttempt,
-  earlier?: () => Promise<string | undefined>,
-  onOvertaken?: () => void,
-): Promise<string | undefined> {
-  for (let round = 0; round < MAX_ATTEMPTS; round++) {
-    const reply = await runScript(client, SCRIPTS.saveIfBase, key, [attempt.text, attempt.mode, attempt.expected, expiry]);
-    if (reply === 1) return attempt.text;
-    if (reply === 0) return undefined;
-    if (round === 0) onOvertaken?.();
-    let theirs = String(reply);
-    if (round === 0 && earlier !== undefined) theirs = (await earlier()) ?? theirs;
-    attempt = { text: mergedOver(baseData, mine, theirs), mode: 'f', expected: theirs };
-  }
-  throw redisSaveContended(MAX_ATTEMPTS);
+/** Every save merged, in turn, over the stored text `theirs`; written if Redis still holds exactly that. */
+function over(saves: readonly MergedSave[], theirs: string): SaveAttempt {
+  let text = theirs;
+  for (const save of saves) text = mergedOver(save, text);
+  return { text, mode: 'f', expected: theirs };
 }
 
 /** The text to write over the stored text `theirs`; DROP cannot come back, since theirs is stored. */
-function mergedOver(baseData: string, mine: string, theirs: string): string {
-  const merged = mergeOverStored(baseData, mine, theirs);
-  return merged === MINE_OVER_BASE ? mine : (merged as string);
+function mergedOver(save: MergedSave, theirs: string): string {
+  const merged = mergeOverStored(save.baseData, save.mine, theirs);
+  return merged === MINE_OVER_BASE ? save.mine : (merged as string);
 }

@@ -9,12 +9,13 @@ import type { PerUserSessions } from '../per-user';
 import { explicitSaveBase } from '../save-base';
 import { commandsOf, isCluster, scanKeys, type RedisCommands } from './client';
 import { RedisGuard } from './guard';
-import { firstAttempt, saveMerged } from './merged-save';
+import { saveBatch, type MergedSave } from './merged-save';
 import { NearCache } from './near-cache';
 import { resolveRedisStoreOptions, type RedisStoreOptions, type ResolvedRedisStoreOptions } from './options';
 import { runScript, SCRIPTS } from './scripts';
 import { ttlSeconds } from './ttl';
 import { RedisUserIndex } from './user-index';
+import { SessionSaves } from './session-saves';
 
 export type { RedisStoreOptions } from './options';
 export type { RedisClientLike } from './client';
@@ -28,15 +29,10 @@ export interface RedisStoreStats {
 
 type Callback<T = void> = StoreCallback<T>;
 
-/** A merged save in flight: the text its first attempt writes, and what it finally wrote (undefined: dropped or failed). */
-interface SaveInFlight {
-  readonly writing: string;
-  /**
-   * Set once its first attempt was overtaken, or when it waits for one that
-   * was: the saves after it then wait for it rather than predict its text.
-   */
-  overtaken: boolean;
-  readonly done: Promise<string | undefined>;
+/** A merged save with what its write needs: the expiry as the script takes it, and in ms for the near-cache. */
+interface TimedSave extends MergedSave {
+  readonly expiry: string;
+  readonly ttlMs: number;
 }
 
 /** A touch that would move the expiry the near-cache knows by less than this is left out (EXPIRE counts whole seconds). */
@@ -66,8 +62,8 @@ export class RedisStore extends Store implements PerUserSessions {
   private readonly cache: NearCache | undefined;
   private readonly guard: RedisGuard;
   private readonly users: RedisUserIndex | undefined;
-  /** The last merged save of each session this process has in flight (see mergedSave). */
-  private readonly savesInFlight = new Map<string, SaveInFlight>();
+  /** Merged saves, one batch per session at a time (session-saves.ts). */
+  private readonly saves = new SessionSaves<TimedSave>((sid, saves, known) => this.writeBatch(sid, saves, known));
   private corruptRemoved = 0;
   private touchesSkipped = 0;
 
@@ -254,7 +250,7 @@ export class RedisStore extends Store implements PerUserSessions {
     }
     const saved =
       baseData !== undefined
-        ? this.mergedSave(sid, key, json, baseData, disableTTL ? '' : String(seconds), disableTTL ? -1 : seconds * 1000)
+        ? this.saves.save(sid, { mine: json, baseData, expiry: disableTTL ? '' : String(seconds), ttlMs: disableTTL ? -1 : seconds * 1000 })
         : this.onKey(
             key,
             () => this.sessions.set(key, json, disableTTL ? undefined : { expiration: { type: 'EX', value: seconds } }),
@@ -264,44 +260,18 @@ export class RedisStore extends Store implements PerUserSessions {
   }
 
   /**
-   * A merged save, chained to the saves of the same session this process
-   * already has in flight. Fifty concurrent requests of one browser would
-   * otherwise each meet the others' writes and retry in lockstep. Chained,
-   * each save's first attempt expects exactly the text the save before it
-   * is writing, so the whole burst travels in one pipeline and every attempt
-   * succeeds when the one before it did.
-   *
-   * Once an attempt in the chain is overtaken (another process wrote, or the
-   * one before it was), the saves queued after it stop predicting and wait
-   * for it, each merged against the text the one before wrote, until the
-   * chain drains; then pipelining resumes. Without that, the newest
-   * pipelined saves kept overtaking an older one that had to retry until it
-   * gave up (6 failed requests in the bench's 16-connection rounds).
+   * One write of the batched saves of a session: the last one's expiry is
+   * the newest. With the near-cache, the text written is kept.
    */
-  private mergedSave(sid: string, key: string, json: string, baseData: string, expiry: string, ttlMs: number): Promise<string | undefined> {
-    const previous = this.savesInFlight.get(sid);
-    const keep = (written: string | undefined) => (written === undefined ? undefined : { text: written, ttlMs });
-    let entry: SaveInFlight;
-    let done: Promise<string | undefined>;
-    if (previous !== undefined && previous.overtaken) {
-      done = previous.done.then((before) =>
-        this.onKey(key, () => saveMerged(this.sessions, key, json, baseData, expiry, firstAttempt(baseData, json, before)), keep, true),
-      );
-      entry = { writing: json, overtaken: true, done: done.catch(() => undefined) };
-    } else {
-      const attempt = firstAttempt(baseData, json, previous?.writing);
-      const earlier = previous === undefined ? undefined : () => previous.done;
-      const overtaken = () => {
-        entry.overtaken = true;
-      };
-      done = this.onKey(key, () => saveMerged(this.sessions, key, json, baseData, expiry, attempt, earlier, overtaken), keep, true);
-      entry = { writing: attempt.text, overtaken: false, done: done.catch(() => undefined) };
-    }
-    this.savesInFlight.set(sid, entry);
-    void entry.done.then(() => {
-      if (this.savesInFlight.get(sid) === entry) this.savesInFlight.delete(sid);
-    });
-    return done;
+  private writeBatch(sid: string, saves: readonly TimedSave[], known: string | undefined): Promise<string | undefined> {
+    const key = this.key(sid);
+    const { expiry, ttlMs } = saves[saves.length - 1]!;
+    return this.onKey(
+      key,
+      () => saveBatch(this.sessions, key, saves, known, expiry),
+      (written) => (written === undefined ? undefined : { text: written, ttlMs }),
+      true,
+    );
   }
 
   private async restartExpiry(sid: string, session: object): Promise<void> {
