@@ -18,6 +18,7 @@ import { StoreCall } from './session/store-call';
 import { FastPath } from './request/fast-path';
 import type { NextFunction, SessionContext } from './context';
 import { checkStoredSession } from './format/stored-json';
+import { NOT_AT_HAND, type LoadedSession } from './stores/fast-store';
 
 // Created here so depd attributes the setup warnings to the code that called the factory.
 const deprecate = depd('wasm-session');
@@ -99,21 +100,43 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
     debug('fetching %s', cookieId);
     const fast = ctx.fastPath?.current();
     if (fast !== undefined) {
-      if (accessors && ctx.deferLoad) {
+      const later = fast.later;
+      if (later === undefined && accessors && ctx.deferLoad) {
         // Our own store: loading on first use of req.session is unobservable, and a handler that never reads it costs no parse.
         state.deferLoad(fast);
         next();
         return;
       }
+      let loaded: LoadedSession | undefined | typeof NOT_AT_HAND;
       try {
         // Our store answers a corrupt entry as not found (it removes and reports it), so the user is not locked out.
-        const loaded = fast.readSession(cookieId);
-        adoptLoaded(ctx, req, state, loaded?.session, loaded?.text);
+        loaded = later === undefined ? fast.readSession(cookieId) : later.atHand(cookieId);
+        if (loaded !== NOT_AT_HAND) adoptLoaded(ctx, req, state, loaded?.session, loaded?.text);
       } catch (err) {
         next(err);
         return;
       }
-      next();
+      if (loaded !== NOT_AT_HAND) {
+        next();
+        return;
+      }
+      // Our store, but its answer takes a round trip: waited for before the app runs, guarded as a foreign store's get.
+      const load = new StoreCall('get', ctx.storeTimeout, (err, answered) => {
+        if (err) {
+          debug('error %j', err);
+          next(err);
+          return;
+        }
+        const found = answered as LoadedSession | undefined;
+        try {
+          adoptLoaded(ctx, req, state, found?.session, found?.text);
+        } catch (e) {
+          next(e);
+          return;
+        }
+        next();
+      });
+      load.run((answer) => later!.load(cookieId, answer));
       return;
     }
 

@@ -59,5 +59,6 @@ process.on('message', async (message) => {
   }
 });
 
-const port = await serveContender(contenderById(contenderId).create(undefined, config.middlewareOptions));
+// BENCH_REDIS_URL: a redis-server for the Redis contenders; the other stores ignore it.
+const port = await serveContender(contenderById(contenderId).create({ redisUrl: process.env.BENCH_REDIS_URL }, config.middlewareOptions));
 process.send({ type: 'listening', port, pid: process.pid });

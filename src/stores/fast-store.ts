@@ -63,6 +63,23 @@ export interface FastStoreAccess {
   touch(sid: string, json: string, expiresAt: number, waiter?: WriteWaiter): FastWriteResult;
   /** Removes a session; absent IDs are not an error. */
   destroy(sid: string, waiter?: WriteWaiter): FastWriteResult;
+  /**
+   * Present on a store that cannot always read at once (RedisStore): the
+   * middleware then loads through it before the app runs, never on first use
+   * of `req.session`, and never calls readJSON or readSession.
+   */
+  readonly later?: LaterRead;
+}
+
+/** What LaterRead.atHand answers when the session can only be had by waiting. */
+export const NOT_AT_HAND: unique symbol = Symbol('wasm-session.not-at-hand');
+
+/** The read side of a store that may have to wait for its answer (a network round trip). */
+export interface LaterRead {
+  /** The session when it can be had without waiting (a near-cache hit), as readSession answers it; else NOT_AT_HAND. */
+  atHand(sid: string): LoadedSession | undefined | typeof NOT_AT_HAND;
+  /** Reads the session, answering `done` once, later; errors are the store's coded ones. */
+  load(sid: string, done: (err: unknown, loaded?: LoadedSession) => void): void;
 }
 
 /** A session as one of our stores hands it to the middleware: the parsed data and the text it came from. */

@@ -1,10 +1,11 @@
 import { invalidOption, sidNotString, userKeyMissing, type SessionError } from '../../errors';
 import { answer } from '../../format/answer';
-import { isCorruptEntry, parseStoredSession, stringifySession } from '../../format/stored-json';
+import { checkSessionText, isCorruptEntry, parseStoredSession, stringifySession } from '../../format/stored-json';
 import { userText } from '../../format/user-field';
 import { Store } from '../../session/store';
 import type { StoreCallback, StoredSession } from '../../types';
 import { announceCorrupt } from '../announce-corrupt';
+import { FAST_STORE, NOT_AT_HAND, recordFastStoreMethods, type FastStoreAccess, type LoadedSession } from '../fast-store';
 import type { PerUserSessions } from '../per-user';
 import { explicitSaveBase } from '../save-base';
 import { commandsOf, isCluster, scanKeys, type RedisCommands } from './client';
@@ -55,6 +56,13 @@ const TOUCH_SLACK_MS = 1000;
  * through the returned promise otherwise.
  */
 export class RedisStore extends Store implements PerUserSessions {
+  /**
+   * The middleware's side door (fast-store.ts): the request's own JSON goes
+   * to Redis as it is, and a near-cache hit is read without waiting. Absent
+   * with a ttl function, which is owed the session object connect-redis
+   * hands it, as only the callback API has it.
+   */
+  readonly [FAST_STORE]?: FastStoreAccess;
   private readonly options: ResolvedRedisStoreOptions;
   private readonly client: RedisCommands;
   /** Where the commands on session keys go: the app's client, or the near-cache's own connection. */
@@ -79,6 +87,7 @@ export class RedisStore extends Store implements PerUserSessions {
     this.guard = new RedisGuard(this.sessions, this.options.timeout);
     const { userKey, userPrefix } = this.options;
     this.users = userKey === undefined ? undefined : new RedisUserIndex(this.client, userKey, userPrefix, (sid) => this.key(sid));
+    if (typeof this.options.ttl !== 'function') this[FAST_STORE] = this.createFastAccess(this.options.ttl);
   }
 
   /** The prefix of the session keys. */
@@ -212,24 +221,78 @@ export class RedisStore extends Store implements PerUserSessions {
     return answer(() => this.cache?.close() ?? Promise.resolve(), callback);
   }
 
+  /**
+   * What the middleware uses while get/set/touch/destroy are this class's own
+   * (request/fast-path.ts): the same work as those methods under the same
+   * guard, minus a second stringify and the callback hops.
+   */
+  private createFastAccess(ttl: number): FastStoreAccess {
+    const guard = this.guard;
+    const { disableTouch, disableTTL } = this.options;
+    const secondsUntil = (expiresAt: number): number => (Number.isNaN(expiresAt) ? ttl : Math.ceil((expiresAt - Date.now()) / 1000));
+    const readsLater = (): never => {
+      throw new Error('RedisStore is read through its later side: the middleware never loads it on first use');
+    };
+    return {
+      readJSON: readsLater,
+      readSession: readsLater,
+      writeJSON: (sid, json, expiresAt, baseData) =>
+        guard.run('save session', () => this.writeText(sid, checkSessionText(json), secondsUntil(expiresAt), baseData)),
+      touch: (sid, json, expiresAt) => {
+        if (disableTouch || disableTTL) return;
+        const seconds = secondsUntil(expiresAt);
+        if (this.touchNeedless(sid, seconds)) return;
+        return guard.run('touch session', () => this.restart(sid, seconds, this.users?.userIn(json)));
+      },
+      destroy: (sid) =>
+        guard.run('destroy session', async () => {
+          await this.remove(this.key(sid));
+        }),
+      later: {
+        atHand: (sid) => {
+          const cache = this.cache;
+          if (cache === undefined) return NOT_AT_HAND;
+          const key = this.key(sid);
+          const text = cache.lookup(key, Date.now());
+          return text === undefined ? NOT_AT_HAND : this.parsed(key, sid, text);
+        },
+        // Right after atHand: the cache was just asked, so straight to Redis.
+        load: (sid, done) => {
+          guard.run('get session', () => this.loadStored(sid, false)).then(
+            (loaded) => done(undefined, loaded),
+            (err: unknown) => done(err),
+          );
+        },
+      },
+    };
+  }
+
   private key(sid: string): string {
     if (typeof sid !== 'string') throw sidNotString(sid);
     return this.options.prefix + sid;
   }
 
   private async read(sid: string): Promise<StoredSession | null> {
+    return (await this.loadStored(sid))?.session ?? null;
+  }
+
+  /** The stored session and its text; undefined when absent, empty (as connect-redis reads it) or corrupt (then removed). */
+  private async loadStored(sid: string, fromCache = true): Promise<LoadedSession | undefined> {
     const key = this.key(sid);
-    const text = await this.readText(key);
-    // An empty value is no session, as connect-redis reads it.
-    if (!text) return null;
+    return this.parsed(key, sid, await (fromCache ? this.readText(key) : this.fetchText(key)));
+  }
+
+  private parsed(key: string, sid: string, text: string | null | undefined): LoadedSession | undefined {
+    if (!text) return undefined;
     try {
-      return parseStoredSession(sid, text);
+      return { session: parseStoredSession(sid, text), text };
     } catch (err) {
       if (!isCorruptEntry(err)) throw err;
       this.removeCorrupt(key, text, err);
-      return null;
+      return undefined;
     }
   }
+
 
   /** Damaged data, not an outage: removed (unless rewritten meanwhile), so the next request starts afresh instead of failing forever. */
   private removeCorrupt(key: string, text: string, err: SessionError): void {
@@ -238,10 +301,13 @@ export class RedisStore extends Store implements PerUserSessions {
     announceCorrupt(this, err);
   }
 
-  private async write(sid: string, session: object, baseData: string | undefined): Promise<void> {
+  private write(sid: string, session: object, baseData: string | undefined): Promise<void> {
+    return this.writeText(sid, stringifySession(session), ttlSeconds(session, this.options, Date.now()), baseData);
+  }
+
+  /** Writes a session's text with a lifetime of `seconds` (connect-redis's rule for the lifetime, ttl.ts). */
+  private async writeText(sid: string, json: string, seconds: number, baseData: string | undefined): Promise<void> {
     const key = this.key(sid);
-    const json = stringifySession(session);
-    const seconds = ttlSeconds(session, this.options, Date.now());
     const { disableTTL } = this.options;
     if (!(seconds > 0)) {
       // connect-redis's rule: a session already past its end (or whose ttl function gave no lifetime) is deleted, not written.
@@ -258,6 +324,7 @@ export class RedisStore extends Store implements PerUserSessions {
           );
     await Promise.all([saved, this.index(sid, this.users?.userIn(json), seconds)]);
   }
+
 
   /**
    * One write of the batched saves of a session: the last one's expiry is
@@ -278,25 +345,38 @@ export class RedisStore extends Store implements PerUserSessions {
     const { disableTouch, disableTTL, userKey } = this.options;
     if (disableTouch || disableTTL) return;
     const seconds = ttlSeconds(session, this.options, Date.now());
-    const user = userKey === undefined ? undefined : userText((session as Record<string, unknown>)[userKey]);
-    const key = this.key(sid);
-    // With the near-cache the stored expiry is known: a touch inside the same second is left out (0 round trips).
-    if (seconds > 0 && this.cache?.expiresNear(key, Date.now() + seconds * 1000, TOUCH_SLACK_MS)) {
-      this.touchesSkipped++;
-      return;
-    }
-    const [restarted] = await Promise.all([this.sessions.expire(key, seconds), this.index(sid, user, seconds)]);
-    // Redis reports none of this connection's own changes to the near-cache: it learns the new lifetime here.
-    if (restarted && seconds > 0) this.cache?.touched(key, seconds * 1000);
-    else this.cache?.forget(key);
+    if (this.touchNeedless(sid, seconds)) return;
+    await this.restart(sid, seconds, userKey === undefined ? undefined : userText((session as Record<string, unknown>)[userKey]));
   }
 
-  /** A session's text: from the near-cache when it holds it, else GET (with its PTTL, in the same round trip, for the cache). */
+  /** With the near-cache the stored expiry is known: a touch inside the same second is left out (0 round trips). */
+  private touchNeedless(sid: string, seconds: number): boolean {
+    if (!(seconds > 0) || this.cache?.expiresNear(this.key(sid), Date.now() + seconds * 1000, TOUCH_SLACK_MS) !== true) return false;
+    this.touchesSkipped++;
+    return true;
+  }
+
+  /** Restarts the expiry of a stored session for `seconds`, and its user's index with it. */
+  private restart(sid: string, seconds: number, user: string | undefined): Promise<void> {
+    const key = this.key(sid);
+    return Promise.all([this.sessions.expire(key, seconds), this.index(sid, user, seconds)]).then(([restarted]) => {
+      // Redis reports none of this connection's own changes to the near-cache: it learns the new lifetime here.
+      if (restarted && seconds > 0) this.cache?.touched(key, seconds * 1000);
+      else this.cache?.forget(key);
+    });
+  }
+
+
+  /** A session's text: from the near-cache when it holds it, else from Redis. */
   private async readText(key: string): Promise<string | null> {
+    const cached = this.cache?.lookup(key, Date.now());
+    return cached !== undefined ? cached : this.fetchText(key);
+  }
+
+  /** GET; with the near-cache, with its PTTL in the same round trip, and kept. */
+  private async fetchText(key: string): Promise<string | null> {
     const cache = this.cache;
     if (cache === undefined) return this.sessions.get(key);
-    const cached = cache.lookup(key, Date.now());
-    if (cached !== undefined) return cached;
     const [text] = await cache.run(
       key,
       () => Promise.all([this.sessions.get(key), this.sessions.pTTL(key)]),
@@ -306,6 +386,7 @@ export class RedisStore extends Store implements PerUserSessions {
     );
     return text;
   }
+
 
   /** A command on a session key; with the near-cache, `keep` says what text it leaves there (undefined: none). */
   private onKey<T>(
@@ -348,3 +429,5 @@ export class RedisStore extends Store implements PerUserSessions {
     return [...keys];
   }
 }
+
+recordFastStoreMethods(RedisStore.prototype);
