@@ -22,7 +22,7 @@ import { startBenchRedis } from './redis-server.mjs';
 export async function runRedis({ settings, log }) {
   const notes = [];
   const contenders = REDIS_CONTENDERS.filter((c) => {
-    if (storeById(c.storeId).available()) return true;
+    if (c.storeId === null || storeById(c.storeId).available()) return true;
     notes.push(`${c.title} skipped: the built package does not provide it yet.`);
     return false;
   });

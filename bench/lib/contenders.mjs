@@ -42,10 +42,14 @@ const ALL_CONTENDERS = [
 
 /**
  * The Redis section's contenders (its own list: the other sections run
- * without a redis-server). express-session + connect-redis is its reference.
+ * without a redis-server). express-session + connect-redis is its reference;
+ * bare Express, with no session at all, is its ceiling: the most any session
+ * middleware could reach in the same run, which tells a target no store can
+ * meet from one not met yet.
  * @type {Contender[]}
  */
 export const REDIS_CONTENDERS = [
+  contender('bare', 'bare Express', null, null),
   contender('express-session-redis', 'express-session + connect-redis', 'express-session', 'connect-redis'),
   contender('ours-connect-redis', 'wasm-session + connect-redis', 'wasm-session', 'connect-redis'),
   contender('ours-redis', 'wasm-session + RedisStore', 'wasm-session', 'ours-redis'),

@@ -59,8 +59,8 @@ export function roundTripGoal(contender, scenario) {
  * ratio against the same baseline, the most any middleware could reach in
  * that run (a middleware adds work to bare Express, never removes it). A
  * target above its ceiling cannot be met by any session middleware, and the
- * report says so rather than only "not met". The Redis section has no bare
- * Express, so its ceiling is not measured and its targets are only met or not.
+ * report says so rather than only "not met". The Redis section measures bare
+ * Express beside its Redis contenders for the same reason.
  * @param {{ http?: Map<string, Array<{ contenderId: string, ratios: Record<string, number>, cpuRatios: Record<string, number> }>>,
  *   redis?: Map<string, Array<{ contenderId: string, ratios: Record<string, number>, cpuRatios: Record<string, number> }>>,
  *   inprocess?: Map<string, Array<{ contenderId: string, ratios: Record<string, number>, cpuRatios: Record<string, number> }>> }} summariesBySection
