@@ -58,6 +58,14 @@ const DATABASE_NAMES = {
  * Opens (creating if needed) the environment at `options.path`. lmdb is
  * required here rather than at the top of the module so that apps which never
  * construct an LmdbStore never load its native addon.
+ *
+ * Known lmdb bug (3.5.6, the latest): its bundled LMDB lacks upstream fix
+ * ITS#9496, so every open stores the transaction ID it read from the file
+ * into the lock file without the write lock. If another process commits in
+ * between, the next commit is built on the one before and overwrites it: an
+ * acknowledged write of a running process can vanish while a process starts
+ * (about one start in 60 under continuous writes). Threads of one process
+ * share its environment and do not reopen it.
  */
 /** What opening needs from the options; a sweep worker thread gets just these. */
 export type EnvironmentOptions = Pick<ResolvedLmdbStoreOptions, 'path' | 'durability' | 'mapSize'>;
