@@ -10,7 +10,7 @@ import type { PerUserSessions } from '../per-user';
 import { explicitSaveBase } from '../save-base';
 import { commandsOf, isCluster, scanKeys, type RedisCommands } from './client';
 import { RedisGuard } from './guard';
-import { saveBatch, type MergedSave } from './merged-save';
+import { compareAndSet, WRITTEN, type MergedSave, type SaveAttempt, type SaveReply } from './merged-save';
 import { NearCache } from './near-cache';
 import { resolveRedisStoreOptions, type RedisStoreOptions, type ResolvedRedisStoreOptions } from './options';
 import { runScript, SCRIPTS } from './scripts';
@@ -70,8 +70,8 @@ export class RedisStore extends Store implements PerUserSessions {
   private readonly cache: NearCache | undefined;
   private readonly guard: RedisGuard;
   private readonly users: RedisUserIndex | undefined;
-  /** Merged saves, one batch per session at a time (session-saves.ts). */
-  private readonly saves = new SessionSaves<TimedSave>((sid, saves, known) => this.writeBatch(sid, saves, known));
+  /** Merged saves, pipelined per session while they succeed (session-saves.ts); batched instead with the near-cache. */
+  private readonly saves: SessionSaves<TimedSave>;
   private corruptRemoved = 0;
   private touchesSkipped = 0;
 
@@ -85,6 +85,7 @@ export class RedisStore extends Store implements PerUserSessions {
     this.cache = this.options.cacheEntries > 0 ? new NearCache(this.client, this.options.prefix, this.options.cacheEntries) : undefined;
     this.sessions = this.cache?.connection ?? this.client;
     this.guard = new RedisGuard(this.sessions, this.options.timeout);
+    this.saves = new SessionSaves<TimedSave>((sid, attempt, saves) => this.sendSave(sid, attempt, saves), this.cache === undefined);
     const { userKey, userPrefix } = this.options;
     this.users = userKey === undefined ? undefined : new RedisUserIndex(this.client, userKey, userPrefix, (sid) => this.key(sid));
     if (typeof this.options.ttl !== 'function') this[FAST_STORE] = this.createFastAccess(this.options.ttl);
@@ -326,20 +327,18 @@ export class RedisStore extends Store implements PerUserSessions {
   }
 
 
-  /**
-   * One write of the batched saves of a session: the last one's expiry is
-   * the newest. With the near-cache, the text written is kept.
-   */
-  private writeBatch(sid: string, saves: readonly TimedSave[], known: string | undefined): Promise<string | undefined> {
+  /** One compare-and-set of merged saves of a session; the last save's expiry is the newest. With the near-cache, the text written is kept. */
+  private sendSave(sid: string, attempt: SaveAttempt, saves: readonly TimedSave[]): Promise<SaveReply> {
     const key = this.key(sid);
     const { expiry, ttlMs } = saves[saves.length - 1]!;
     return this.onKey(
       key,
-      () => saveBatch(this.sessions, key, saves, known, expiry),
-      (written) => (written === undefined ? undefined : { text: written, ttlMs }),
+      () => compareAndSet(this.sessions, key, attempt, expiry),
+      (reply) => (reply === WRITTEN ? { text: attempt.text, ttlMs } : undefined),
       true,
     );
   }
+
 
   private async restartExpiry(sid: string, session: object): Promise<void> {
     const { disableTouch, disableTTL, userKey } = this.options;
