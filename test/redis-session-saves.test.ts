@@ -117,6 +117,17 @@ describe('SessionSaves', () => {
     expect(saves.size).toBe(0);
   });
 
+  it('a later burst starts by expecting what this process last wrote, not its request\'s base', async () => {
+    const { saves, sent } = manualSender();
+    const first = saves.save('s', save(1));
+    sent[0]!.answer(WRITTEN);
+    await first;
+    expect(saves.size).toBe(0);
+    void saves.save('s', save(2));
+    expect(sent[1]!.attempt).toMatchObject({ mode: 'f', expected: sent[0]!.attempt.text });
+    expect(data(sent[1]!.attempt.text)).toEqual({ n: 0, k1: 1, k2: 2 });
+  });
+
   it('keeps sessions apart', () => {
     const { saves, sent } = manualSender();
     void saves.save('a', save(1));

@@ -4,6 +4,9 @@ import { attemptFor, GONE, WRITTEN, type MergedSave, type SaveAttempt, type Save
 /** Times one save may be merged again over another process's write before it gives up. */
 const MAX_ATTEMPTS = 16;
 
+/** Sessions whose last written text is remembered after their chain drained (the oldest forgotten first). */
+const REMEMBERED = 1024;
+
 /** Sends one compare-and-set for `saves` of session `sid` (merged-save.ts). */
 export type SendAttempt<S extends MergedSave> = (sid: string, attempt: SaveAttempt, saves: readonly S[]) => Promise<SaveReply>;
 
@@ -32,6 +35,13 @@ interface Waiting<S> {
  */
 export class SessionSaves<S extends MergedSave> {
   private readonly sessions = new Map<string, Chain<S>>();
+  /**
+   * What this process last wrote for sessions with nothing in flight: the
+   * next burst of such a session starts by expecting it, instead of its
+   * request's base, which a request that loaded before that write no longer
+   * matches (a wasted round trip). Only an expectation: a wrong one misses and regroups.
+   */
+  private readonly lastWritten = new Map<string, string>();
 
   /**
    * `pipelined` false: one attempt per session in flight, the saves that
@@ -46,7 +56,11 @@ export class SessionSaves<S extends MergedSave> {
   /** Resolves with the text written, or undefined when the session is gone (the save is dropped). */
   save(sid: string, save: S): Promise<string | undefined> {
     let chain = this.sessions.get(sid);
-    if (chain === undefined) this.sessions.set(sid, (chain = { inFlight: 0, tip: undefined, missed: [], latest: undefined }));
+    if (chain === undefined) {
+      const tip = this.lastWritten.get(sid);
+      if (tip !== undefined) this.lastWritten.delete(sid);
+      this.sessions.set(sid, (chain = { inFlight: 0, tip, missed: [], latest: undefined }));
+    }
     const session = chain;
     return new Promise((resolve, reject) => {
       const waiting: Waiting<S> = { save, overtaken: 0, resolve, reject };
@@ -112,7 +126,11 @@ export class SessionSaves<S extends MergedSave> {
       this.sendNow(sid, chain, batch, chain.latest);
       return;
     }
-    if (this.sessions.get(sid) === chain) this.sessions.delete(sid);
+    if (this.sessions.get(sid) !== chain) return;
+    this.sessions.delete(sid);
+    if (chain.latest === undefined) return;
+    this.lastWritten.set(sid, chain.latest);
+    if (this.lastWritten.size > REMEMBERED) this.lastWritten.delete(this.lastWritten.keys().next().value!);
   }
 }
 
