@@ -17,6 +17,7 @@ import { runScript, SCRIPTS } from './scripts';
 import { ttlSeconds } from './ttl';
 import { RedisUserIndex } from './user-index';
 import { SessionSaves } from './session-saves';
+import { LoadedExpiries } from './loaded-expiries';
 
 export type { RedisStoreOptions } from './options';
 export type { RedisClientLike } from './client';
@@ -24,6 +25,8 @@ export type { RedisClientLike } from './client';
 export interface RedisStoreStats {
   /** Corrupt entries this store met on reads and removed (each one also emitted a `'corrupt'` event). */
   corrupt: number;
+  /** Touches left out because the stored expiry was already within the same second (no round trip). */
+  touchesSkipped: number;
   /** With the near-cache: reads it answered, reads it sent to Redis, the entries it holds, touches it left out, whether it is serving. */
   cache?: { hits: number; misses: number; entries: number; touchesSkipped: number; active: boolean };
 }
@@ -36,8 +39,11 @@ interface TimedSave extends MergedSave {
   readonly ttlMs: number;
 }
 
-/** A touch that would move the expiry the near-cache knows by less than this is left out (EXPIRE counts whole seconds). */
+/** A touch that would move the expiry the store knows by less than this is left out (EXPIRE counts whole seconds). */
 const TOUCH_SLACK_MS = 1000;
+
+/** Sessions whose expiry at their last read is kept for the touch of the request that read it (loaded-expiries.ts). */
+const LOADED_EXPIRIES = 4096;
 
 /**
  * A session store on Redis through the app's own node-redis 5 client or
@@ -72,6 +78,8 @@ export class RedisStore extends Store implements PerUserSessions {
   private readonly users: RedisUserIndex | undefined;
   /** Merged saves, pipelined per session while they succeed (session-saves.ts); batched instead with the near-cache. */
   private readonly saves: SessionSaves<TimedSave>;
+  /** Without the near-cache: each read's PTTL, so the touch of the same request can be left out when needless. */
+  private readonly loadedExpiries: LoadedExpiries | undefined;
   private corruptRemoved = 0;
   private touchesSkipped = 0;
 
@@ -85,6 +93,8 @@ export class RedisStore extends Store implements PerUserSessions {
     this.cache = this.options.cacheEntries > 0 ? new NearCache(this.client, this.options.prefix, this.options.cacheEntries) : undefined;
     this.sessions = this.cache?.connection ?? this.client;
     this.guard = new RedisGuard(this.sessions, this.options.timeout);
+    const touches = !this.options.disableTouch && !this.options.disableTTL;
+    this.loadedExpiries = this.cache === undefined && touches ? new LoadedExpiries(LOADED_EXPIRIES) : undefined;
     this.saves = new SessionSaves<TimedSave>((sid, attempt, saves) => this.sendSave(sid, attempt, saves), this.cache === undefined);
     const { userKey, userPrefix } = this.options;
     this.users = userKey === undefined ? undefined : new RedisUserIndex(this.client, userKey, userPrefix, (sid) => this.key(sid));
@@ -210,9 +220,10 @@ export class RedisStore extends Store implements PerUserSessions {
   stats(): RedisStoreStats {
     const cache = this.cache;
     return cache === undefined
-      ? { corrupt: this.corruptRemoved }
+      ? { corrupt: this.corruptRemoved, touchesSkipped: this.touchesSkipped }
       : {
           corrupt: this.corruptRemoved,
+          touchesSkipped: this.touchesSkipped,
           cache: { hits: cache.hits, misses: cache.misses, entries: cache.size, touchesSkipped: this.touchesSkipped, active: cache.active },
         };
   }
@@ -348,11 +359,25 @@ export class RedisStore extends Store implements PerUserSessions {
     await this.restart(sid, seconds, userKey === undefined ? undefined : userText((session as Record<string, unknown>)[userKey]));
   }
 
-  /** With the near-cache the stored expiry is known: a touch inside the same second is left out (0 round trips). */
+  /**
+   * Whether a touch would leave the stored expiry within the same second
+   * (EXPIRE counts whole seconds): then it is left out, no round trip. The
+   * stored expiry is the near-cache's, or else the one this request's read
+   * saw (LoadedExpiries).
+   */
   private touchNeedless(sid: string, seconds: number): boolean {
-    if (!(seconds > 0) || this.cache?.expiresNear(this.key(sid), Date.now() + seconds * 1000, TOUCH_SLACK_MS) !== true) return false;
-    this.touchesSkipped++;
-    return true;
+    if (!(seconds > 0)) return false;
+    const key = this.key(sid);
+    const expiresAt = Date.now() + seconds * 1000;
+    let needless: boolean;
+    if (this.cache !== undefined) {
+      needless = this.cache.expiresNear(key, expiresAt, TOUCH_SLACK_MS);
+    } else {
+      const known = this.loadedExpiries?.take(key);
+      needless = known !== undefined && Math.abs(expiresAt - known) < TOUCH_SLACK_MS;
+    }
+    if (needless) this.touchesSkipped++;
+    return needless;
   }
 
   /** Restarts the expiry of a stored session for `seconds`, and its user's index with it. */
@@ -372,10 +397,16 @@ export class RedisStore extends Store implements PerUserSessions {
     return cached !== undefined ? cached : this.fetchText(key);
   }
 
-  /** GET; with the near-cache, with its PTTL in the same round trip, and kept. */
+  /** GET, with its PTTL in the same round trip when a touch may follow; with the near-cache, kept. */
   private async fetchText(key: string): Promise<string | null> {
     const cache = this.cache;
-    if (cache === undefined) return this.sessions.get(key);
+    if (cache === undefined) {
+      const expiries = this.loadedExpiries;
+      if (expiries === undefined) return this.sessions.get(key);
+      const [text, ttlMs] = await Promise.all([this.sessions.get(key), this.sessions.pTTL(key)]);
+      if (text && ttlMs > 0) expiries.remember(key, Date.now() + ttlMs);
+      return text;
+    }
     const [text] = await cache.run(
       key,
       () => Promise.all([this.sessions.get(key), this.sessions.pTTL(key)]),
