@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { session } from './helpers/package';
 import { get } from './helpers/lmdb';
 import { freePort } from './helpers/redis-process.mjs';
-import { redisForSuite, redisServerBinary, skipWithoutRedis } from './helpers/redis-server';
+import { redisForSuite, redisServerBinary, skipWithoutRedis, clientAndPauser } from './helpers/redis-server';
 
 type Store = InstanceType<typeof session.RedisStore>;
 
@@ -91,10 +91,7 @@ describe.skipIf(skipWithoutRedis)('RedisStore when Redis fails', () => {
   });
 
   it('Redis slow: a store call fails after the timeout option instead of waiting, and the next one after Redis wakes succeeds', async () => {
-    const client = createClient({ url: redis.server.url });
-    const pauser = createClient({ url: redis.server.url });
-    for (const c of [client, pauser]) c.on('error', () => {});
-    await Promise.all([client.connect(), pauser.connect()]);
+    const { client, pauser, destroy } = await clientAndPauser(redis.server.url);
     const store = new session.RedisStore({ client, prefix: 'slow:', timeout: 150 });
     const app = await serve(store);
     try {
@@ -109,16 +106,12 @@ describe.skipIf(skipWithoutRedis)('RedisStore when Redis fails', () => {
       await until(async () => (await get<{ count: number }>(app.port, '/count', cookie)).status === 200);
     } finally {
       await app.close();
-      client.destroy();
-      pauser.destroy();
+      destroy();
     }
   });
 
   it('with the middleware\'s storeTimeout, a slow Redis answers ERR_SESSION_STORE_TIMEOUT within it', async () => {
-    const client = createClient({ url: redis.server.url });
-    const pauser = createClient({ url: redis.server.url });
-    for (const c of [client, pauser]) c.on('error', () => {});
-    await Promise.all([client.connect(), pauser.connect()]);
+    const { client, pauser, destroy } = await clientAndPauser(redis.server.url);
     const store = new session.RedisStore({ client, prefix: 'slow2:', timeout: 0 });
     const app = await serve(store, 100);
     try {
@@ -130,8 +123,7 @@ describe.skipIf(skipWithoutRedis)('RedisStore when Redis fails', () => {
     } finally {
       await new Promise((r) => setTimeout(r, 700));
       await app.close();
-      client.destroy();
-      pauser.destroy();
+      destroy();
     }
   });
 });

@@ -10,11 +10,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
 import { session } from './helpers/package';
 import { get } from './helpers/lmdb';
-import { redisForSuite, skipWithoutRedis } from './helpers/redis-server';
+import { redisForSuite, skipWithoutRedis, clientAndPauser } from './helpers/redis-server';
 
 type Store = InstanceType<typeof session.RedisStore>;
 type Calls = string[];
@@ -144,10 +143,7 @@ describe.skipIf(skipWithoutRedis)('RedisStore through the side door', () => {
   });
 
   it('a save Redis does not take in time fails the request before any byte: 500 with the coded error, no Set-Cookie', async () => {
-    const client = createClient({ url: redis.server.url });
-    const pauser = createClient({ url: redis.server.url });
-    for (const c of [client, pauser]) c.on('error', () => {});
-    await Promise.all([client.connect(), pauser.connect()]);
+    const { client, pauser, destroy } = await clientAndPauser(redis.server.url);
     const store = new session.RedisStore({ client, prefix: freshPrefix(), timeout: 150 });
     const app = await serve(store);
     try {
@@ -163,8 +159,7 @@ describe.skipIf(skipWithoutRedis)('RedisStore through the side door', () => {
       expect(after.status).toBe(200);
     } finally {
       await app.close();
-      client.destroy();
-      pauser.destroy();
+      destroy();
     }
   });
 });

@@ -140,3 +140,23 @@ export function redisForSuite(): SuiteRedis {
   });
   return suite;
 }
+
+/**
+ * A store's own client and a second one to pause Redis with (CLIENT PAUSE
+ * holds every client but the one that sent it), both connected, their
+ * socket errors swallowed; `destroy` closes both.
+ */
+export async function clientAndPauser(url: string): Promise<{ client: RedisClient; pauser: RedisClient; destroy(): void }> {
+  const client = createClient({ url });
+  const pauser = createClient({ url });
+  for (const c of [client, pauser]) c.on('error', () => {});
+  await Promise.all([client.connect(), pauser.connect()]);
+  return {
+    client,
+    pauser,
+    destroy() {
+      client.destroy();
+      pauser.destroy();
+    },
+  };
+}
