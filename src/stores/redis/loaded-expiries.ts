@@ -1,25 +1,41 @@
 /**
- * The expiry each session key had in Redis when this process last read it
- * (PTTL, sent with the GET in the same round trip), kept for the requests in
- * flight: their touch, a moment later, can tell whether it would move the
- * expiry at all. Bounded: the oldest entries go first, and a request whose
- * entry went touches as usual.
+ * The expiry of session keys in Redis as this process last saw it: read
+ * with PTTL beside a GET (same round trip), or set by its own EXPIRE. A
+ * touch within the same second of what is known changes nothing a reader
+ * could tell (EXPIRE counts whole seconds) and is left out. What is known is
+ * trusted for one second only, the longest a request's read and its touch
+ * are apart in a busy server, so a change another process made stays unseen
+ * no longer than that. Bounded: the oldest entries go first.
  */
 export class LoadedExpiries {
-  private readonly expiries = new Map<string, number>();
+  private readonly expiries = new Map<string, Seen>();
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly trustMs: number,
+  ) {}
 
-  remember(key: string, expiresAt: number): void {
+  remember(key: string, expiresAt: number, now: number): void {
     this.expiries.delete(key);
-    this.expiries.set(key, expiresAt);
+    this.expiries.set(key, { expiresAt, seenAt: now });
     if (this.expiries.size > this.limit) this.expiries.delete(this.expiries.keys().next().value!);
   }
 
-  /** The expiry read for `key`, once: a second touch of the same read asks Redis. */
-  take(key: string): number | undefined {
-    const expiresAt = this.expiries.get(key);
-    if (expiresAt !== undefined) this.expiries.delete(key);
-    return expiresAt;
+  /** The expiry known for `key`, if seen within the trusted time. */
+  known(key: string, now: number): number | undefined {
+    const seen = this.expiries.get(key);
+    if (seen === undefined) return undefined;
+    if (now - seen.seenAt < this.trustMs) return seen.expiresAt;
+    this.expiries.delete(key);
+    return undefined;
   }
+
+  forget(key: string): void {
+    this.expiries.delete(key);
+  }
+}
+
+interface Seen {
+  expiresAt: number;
+  seenAt: number;
 }

@@ -78,7 +78,7 @@ export class RedisStore extends Store implements PerUserSessions {
   private readonly users: RedisUserIndex | undefined;
   /** Merged saves, pipelined per session while they succeed (session-saves.ts); batched instead with the near-cache. */
   private readonly saves: SessionSaves<TimedSave>;
-  /** Without the near-cache: each read's PTTL, so the touch of the same request can be left out when needless. */
+  /** Without the near-cache: the expiries this process last read or set, so a needless touch can be left out. */
   private readonly loadedExpiries: LoadedExpiries | undefined;
   private corruptRemoved = 0;
   private touchesSkipped = 0;
@@ -94,7 +94,7 @@ export class RedisStore extends Store implements PerUserSessions {
     this.sessions = this.cache?.connection ?? this.client;
     this.guard = new RedisGuard(this.sessions, this.options.timeout);
     const touches = !this.options.disableTouch && !this.options.disableTTL;
-    this.loadedExpiries = this.cache === undefined && touches ? new LoadedExpiries(LOADED_EXPIRIES) : undefined;
+    this.loadedExpiries = this.cache === undefined && touches ? new LoadedExpiries(LOADED_EXPIRIES, TOUCH_SLACK_MS) : undefined;
     this.saves = new SessionSaves<TimedSave>((sid, attempt, saves) => this.sendSave(sid, attempt, saves), this.cache === undefined);
     const { userKey, userPrefix } = this.options;
     this.users = userKey === undefined ? undefined : new RedisUserIndex(this.client, userKey, userPrefix, (sid) => this.key(sid));
@@ -368,12 +368,13 @@ export class RedisStore extends Store implements PerUserSessions {
   private touchNeedless(sid: string, seconds: number): boolean {
     if (!(seconds > 0)) return false;
     const key = this.key(sid);
-    const expiresAt = Date.now() + seconds * 1000;
+    const now = Date.now();
+    const expiresAt = now + seconds * 1000;
     let needless: boolean;
     if (this.cache !== undefined) {
       needless = this.cache.expiresNear(key, expiresAt, TOUCH_SLACK_MS);
     } else {
-      const known = this.loadedExpiries?.take(key);
+      const known = this.loadedExpiries?.known(key, now);
       needless = known !== undefined && Math.abs(expiresAt - known) < TOUCH_SLACK_MS;
     }
     if (needless) this.touchesSkipped++;
@@ -385,8 +386,13 @@ export class RedisStore extends Store implements PerUserSessions {
     const key = this.key(sid);
     return Promise.all([this.sessions.expire(key, seconds), this.index(sid, user, seconds)]).then(([restarted]) => {
       // Redis reports none of this connection's own changes to the near-cache: it learns the new lifetime here.
-      if (restarted && seconds > 0) this.cache?.touched(key, seconds * 1000);
-      else this.cache?.forget(key);
+      if (restarted && seconds > 0) {
+        this.cache?.touched(key, seconds * 1000);
+        this.loadedExpiries?.remember(key, Date.now() + seconds * 1000, Date.now());
+      } else {
+        this.cache?.forget(key);
+        this.loadedExpiries?.forget(key);
+      }
     });
   }
 
@@ -404,7 +410,8 @@ export class RedisStore extends Store implements PerUserSessions {
       const expiries = this.loadedExpiries;
       if (expiries === undefined) return this.sessions.get(key);
       const [text, ttlMs] = await Promise.all([this.sessions.get(key), this.sessions.pTTL(key)]);
-      if (text && ttlMs > 0) expiries.remember(key, Date.now() + ttlMs);
+      const now = Date.now();
+      if (text && ttlMs > 0) expiries.remember(key, now + ttlMs, now);
       return text;
     }
     const [text] = await cache.run(
