@@ -53,7 +53,7 @@ export function renderReport(results, chartFile) {
     out.push(
       'The request path\'s targets are read from the pinned real-HTTP section, RedisStore\'s from the pinned Redis section, the earlier ones from the in-process section. ' +
         'The ceiling is bare Express\'s own ratio against the same baseline in this run: a session middleware only adds work, ' +
-        'so no contender can exceed it (the Redis section has no bare Express, so no ceiling).',
+        'so no contender can exceed it (the Redis section measures bare Express beside its contenders for this).',
     );
   }
 
