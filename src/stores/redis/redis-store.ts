@@ -14,7 +14,7 @@ import { compareAndSet, WRITTEN, type MergedSave, type SaveAttempt, type SaveRep
 import { NearCache } from './near-cache';
 import { resolveRedisStoreOptions, type RedisStoreOptions, type ResolvedRedisStoreOptions } from './options';
 import { runScript, SCRIPTS } from './scripts';
-import { ttlSeconds } from './ttl';
+import { secondsUntil, ttlSeconds } from './ttl';
 import { RedisUserIndex } from './user-index';
 import { SessionSaves } from './session-saves';
 import { LoadedExpiries } from './loaded-expiries';
@@ -42,7 +42,7 @@ interface TimedSave extends MergedSave {
 /** A touch that would move the expiry the store knows by less than this is left out (EXPIRE counts whole seconds). */
 const TOUCH_SLACK_MS = 1000;
 
-/** Sessions whose expiry at their last read is kept for the touch of the request that read it (loaded-expiries.ts). */
+/** Session keys whose expiry, as last read or set, is kept to leave needless touches out (loaded-expiries.ts). */
 const LOADED_EXPIRIES = 4096;
 
 /**
@@ -241,7 +241,7 @@ export class RedisStore extends Store implements PerUserSessions {
   private createFastAccess(ttl: number): FastStoreAccess {
     const guard = this.guard;
     const { disableTouch, disableTTL } = this.options;
-    const secondsUntil = (expiresAt: number): number => (Number.isNaN(expiresAt) ? ttl : Math.ceil((expiresAt - Date.now()) / 1000));
+    const seconds = (expiresAt: number): number => secondsUntil(expiresAt, ttl, Date.now());
     const readsLater = (): never => {
       throw new Error('RedisStore is read through its later side: the middleware never loads it on first use');
     };
@@ -249,12 +249,12 @@ export class RedisStore extends Store implements PerUserSessions {
       readJSON: readsLater,
       readSession: readsLater,
       writeJSON: (sid, json, expiresAt, baseData) =>
-        guard.run('save session', () => this.writeText(sid, checkSessionText(json), secondsUntil(expiresAt), baseData)),
+        guard.run('save session', () => this.writeText(sid, checkSessionText(json), seconds(expiresAt), baseData)),
       touch: (sid, json, expiresAt) => {
         if (disableTouch || disableTTL) return;
-        const seconds = secondsUntil(expiresAt);
-        if (this.touchNeedless(sid, seconds)) return;
-        return guard.run('touch session', () => this.restart(sid, seconds, this.users?.userIn(json)));
+        const lifetime = seconds(expiresAt);
+        if (this.touchNeedless(sid, lifetime)) return;
+        return guard.run('touch session', () => this.restart(sid, lifetime, this.users?.userIn(json)));
       },
       destroy: (sid) =>
         guard.run('destroy session', async () => {
@@ -305,7 +305,6 @@ export class RedisStore extends Store implements PerUserSessions {
     }
   }
 
-
   /** Damaged data, not an outage: removed (unless rewritten meanwhile), so the next request starts afresh instead of failing forever. */
   private removeCorrupt(key: string, text: string, err: SessionError): void {
     this.onKey(key, () => runScript(this.sessions, SCRIPTS.deleteIfEqual, key, [text])).catch(() => undefined);
@@ -337,7 +336,6 @@ export class RedisStore extends Store implements PerUserSessions {
     await Promise.all([saved, this.index(sid, this.users?.userIn(json), seconds)]);
   }
 
-
   /** One compare-and-set of merged saves of a session; the last save's expiry is the newest. With the near-cache, the text written is kept. */
   private sendSave(sid: string, attempt: SaveAttempt, saves: readonly TimedSave[]): Promise<SaveReply> {
     const key = this.key(sid);
@@ -350,7 +348,6 @@ export class RedisStore extends Store implements PerUserSessions {
     );
   }
 
-
   private async restartExpiry(sid: string, session: object): Promise<void> {
     const { disableTouch, disableTTL, userKey } = this.options;
     if (disableTouch || disableTTL) return;
@@ -362,8 +359,8 @@ export class RedisStore extends Store implements PerUserSessions {
   /**
    * Whether a touch would leave the stored expiry within the same second
    * (EXPIRE counts whole seconds): then it is left out, no round trip. The
-   * stored expiry is the near-cache's, or else the one this request's read
-   * saw (LoadedExpiries).
+   * stored expiry is the near-cache's, or else the one this process read or
+   * set within the last second (LoadedExpiries).
    */
   private touchNeedless(sid: string, seconds: number): boolean {
     if (!(seconds > 0)) return false;
@@ -396,7 +393,6 @@ export class RedisStore extends Store implements PerUserSessions {
     });
   }
 
-
   /** A session's text: from the near-cache when it holds it, else from Redis. */
   private async readText(key: string): Promise<string | null> {
     const cached = this.cache?.lookup(key, Date.now());
@@ -423,7 +419,6 @@ export class RedisStore extends Store implements PerUserSessions {
     );
     return text;
   }
-
 
   /** A command on a session key; with the near-cache, `keep` says what text it leaves there (undefined: none). */
   private onKey<T>(

@@ -13,6 +13,10 @@ import type { ResolvedRedisStoreOptions } from './options';
 export function ttlSeconds(session: object, options: ResolvedRedisStoreOptions, now: number): number {
   const ttl = options.ttl;
   if (typeof ttl === 'function') return ttl(session as StoredSession);
-  const expiresAt = cookieExpiry(session);
+  return secondsUntil(cookieExpiry(session), ttl, now);
+}
+
+/** The same rule from the cookie's expiry in epoch ms (NaN: none, then `ttl` seconds), for a ttl option that is a number. */
+export function secondsUntil(expiresAt: number, ttl: number, now: number): number {
   return Number.isNaN(expiresAt) ? ttl : Math.ceil((expiresAt - now) / 1000);
 }
