@@ -73,18 +73,60 @@ function parseObject(text: string): Json | undefined {
   }
 }
 
+/**
+ * The last base and the last merged text, parsed. Concurrent saves of one
+ * session mostly share the base they loaded, and each is merged over the text
+ * the one before produced, so in a burst these two parses repeat for every
+ * save. The cached objects are only read, never handed out.
+ */
+class ParsedText {
+  text = '';
+  value: Json | undefined = undefined;
+  /** JSON of the value's keys, as changedByMe compares them. */
+  readonly keyJSON = new Map<string, string | undefined>();
+
+  parse(text: string): Json | undefined {
+    if (text !== this.text) {
+      this.text = text;
+      this.value = parseObject(text);
+      this.keyJSON.clear();
+    }
+    return this.value;
+  }
+
+  /** The JSON of one key of the value (parse() first). */
+  json(key: string): string | undefined {
+    let json = this.keyJSON.get(key);
+    if (json === undefined && !this.keyJSON.has(key)) {
+      json = JSON.stringify(this.value![key]);
+      this.keyJSON.set(key, json);
+    }
+    return json;
+  }
+
+  /** Takes a value built from `text` (a merge's own output) without parsing it again. */
+  adopt(text: string, value: Json): void {
+    this.text = text;
+    this.value = value;
+    this.keyJSON.clear();
+  }
+}
+
+const lastBase = new ParsedText();
+const lastMerged = new ParsedText();
+
 const has = (obj: Json, key: string): boolean => Object.prototype.hasOwnProperty.call(obj, key);
 
 /** The key-by-key merge; the result starts with mine's cookie, so the stores' cookie-splicing touch keeps working. */
 function mergeKeys(baseData: string, mine: string, theirs: string): string {
   // `,"k":v}` becomes `{"k":v}`; `}` (no data) becomes `{}`.
-  const base = parseObject(baseData === '}' ? '{}' : '{' + baseData.slice(1));
+  const base = lastBase.parse(baseData === '}' ? '{}' : '{' + baseData.slice(1));
   const my = parseObject(mine);
-  const their = parseObject(theirs);
+  const their = theirs === lastMerged.text ? lastMerged.value : parseObject(theirs);
   // Unreadable text on any side: no merge is meaningful, and a plain save would write mine.
   if (base === undefined || my === undefined || their === undefined) return mine;
 
-  const changedByMe = (key: string): boolean => !has(base, key) || JSON.stringify(base[key]) !== JSON.stringify(my[key]);
+  const changedByMe = (key: string): boolean => !has(base, key) || lastBase.json(key) !== JSON.stringify(my[key]);
   // A prototype-less object, so that a key named __proto__ is data like any other.
   const out: Json = Object.create(null) as Json;
   if (has(my, 'cookie')) out.cookie = my.cookie;
@@ -100,5 +142,7 @@ function mergeKeys(baseData: string, mine: string, theirs: string): string {
     // Absent from theirs: keep it only if this request added or changed it (another request deleted it otherwise).
     if (changedByMe(key)) out[key] = my[key];
   }
-  return JSON.stringify(out);
+  const merged = JSON.stringify(out);
+  lastMerged.adopt(merged, out);
+  return merged;
 }
