@@ -38,7 +38,8 @@ function stateOf(req: object): SessionAccessTarget | undefined {
   return state !== undefined && typeof state.readSession === 'function' ? (state as SessionAccessTarget) : undefined;
 }
 
-function defineOwn(req: object, name: string, value: unknown): void {
+/** An own, enumerable, writable data property, as express-session's request fields are. */
+export function defineOwn(req: object, name: string, value: unknown): void {
   Object.defineProperty(req, name, { value, writable: true, enumerable: true, configurable: true });
 }
 

@@ -13,7 +13,7 @@ import { endWhileHeld, heldViewReaches, hold, holdOnPrototype, release, releaseO
 import type { FastStoreAccess } from '../stores/fast-store';
 import { shouldDestroy, shouldSave, shouldSetCookie, shouldTouch, type RuleInput } from './rules';
 import { prototypeHooksReach, wrapResponse, type ResponseHookTarget } from './response-hooks';
-import { defineDeferredSession, hasOwnSession, type SessionAccessTarget } from './request-accessors';
+import { defineDeferredSession, defineOwn, hasOwnSession, type SessionAccessTarget } from './request-accessors';
 import { adoptLoaded } from './load-session';
 import { touchUnreadSession } from '../format/touch-unread';
 import { appendSetCookie, EXPIRED } from './set-cookie-header';
@@ -126,7 +126,7 @@ export class RequestSession extends ChangeTracker implements RuleInput, Response
 
   writeSession(value: unknown): void {
     if (this.deferred) this.pendingLoad = undefined;
-    Object.defineProperty(this.req, 'session', { value, writable: true, enumerable: true, configurable: true });
+    defineOwn(this.req, 'session', value);
   }
 
   /** First read of the deferred `req.session`: the session is loaded now. */
