@@ -18,7 +18,8 @@ import { StoreCall } from './session/store-call';
 import { FastPath } from './request/fast-path';
 import type { NextFunction, SessionContext } from './context';
 import { checkStoredSession } from './format/stored-json';
-import { NOT_AT_HAND, type LoadedSession } from './stores/fast-store';
+import type { StoredSession } from './types';
+import { NOT_AT_HAND, type LaterRead, type LoadedSession } from './stores/fast-store';
 
 // Created here so depd attributes the setup warnings to the code that called the factory.
 const deprecate = depd('wasm-session');
@@ -111,32 +112,12 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
       try {
         // Our store answers a corrupt entry as not found (it removes and reports it), so the user is not locked out.
         loaded = later === undefined ? fast.readSession(cookieId) : later.atHand(cookieId);
-        if (loaded !== NOT_AT_HAND) adoptLoaded(ctx, req, state, loaded?.session, loaded?.text);
       } catch (err) {
         next(err);
         return;
       }
-      if (loaded !== NOT_AT_HAND) {
-        next();
-        return;
-      }
-      // Our store, but its answer takes a round trip: waited for before the app runs, guarded as a foreign store's get.
-      const load = new StoreCall('get', ctx.storeTimeout, (err, answered) => {
-        if (err) {
-          debug('error %j', err);
-          next(err);
-          return;
-        }
-        const found = answered as LoadedSession | undefined;
-        try {
-          adoptLoaded(ctx, req, state, found?.session, found?.text);
-        } catch (e) {
-          next(e);
-          return;
-        }
-        next();
-      });
-      load.run((answer) => later!.load(cookieId, answer));
+      if (loaded === NOT_AT_HAND) loadLater(ctx, req, state, next, later!, cookieId);
+      else adoptThenNext(ctx, req, state, next, loaded?.session, loaded?.text);
       return;
     }
 
@@ -147,18 +128,50 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
         next(err);
         return;
       }
+      let stored: StoredSession | undefined;
       try {
         // A foreign store's answer meets the same shape rule as our stores' text; a failure is next(err) ERR_SESSION_CORRUPT.
-        const stored = err || !sess ? undefined : checkStoredSession(cookieId, sess);
-        adoptLoaded(ctx, req, state, stored, undefined);
+        stored = err || !sess ? undefined : checkStoredSession(cookieId, sess);
       } catch (e) {
         next(e);
         return;
       }
-      next();
+      adoptThenNext(ctx, req, state, next, stored, undefined);
     });
     load.run((answer) => store.get(cookieId, answer));
   };
+}
+
+/** Makes what the store answered `req.session` (or starts a new session), then hands over to the app; a throw is next(err). */
+function adoptThenNext(
+  ctx: SessionContext,
+  req: SessionRequest,
+  state: RequestSession,
+  next: NextFunction,
+  stored: StoredSession | undefined,
+  storedJSON: string | undefined,
+): void {
+  try {
+    adoptLoaded(ctx, req, state, stored, storedJSON);
+  } catch (err) {
+    next(err);
+    return;
+  }
+  next();
+}
+
+/** Our store, but its answer takes a round trip: waited for before the app runs, guarded as a foreign store's get. */
+function loadLater(ctx: SessionContext, req: SessionRequest, state: RequestSession, next: NextFunction, later: LaterRead, sid: string): void {
+  const load = new StoreCall('get', ctx.storeTimeout, (err, answered) => {
+    if (err) {
+      debug('error %j', err);
+      next(err);
+      return;
+    }
+    const found = answered as LoadedSession | undefined;
+    adoptThenNext(ctx, req, state, next, found?.session, found?.text);
+  });
+  load.run((answer) => later.load(sid, answer));
 }
 
 function createContext(resolved: ResolvedOptions, lazySession: boolean): SessionContext {
