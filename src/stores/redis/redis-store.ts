@@ -82,6 +82,8 @@ export class RedisStore extends Store implements PerUserSessions {
   private readonly loadedExpiries: LoadedExpiries | undefined;
   private corruptRemoved = 0;
   private touchesSkipped = 0;
+  /** Whether touch restarts the expiry at all (connect-redis's disableTouch and disableTTL both turn it off). */
+  private readonly touches: boolean;
 
   constructor(options: RedisStoreOptions) {
     super();
@@ -93,8 +95,8 @@ export class RedisStore extends Store implements PerUserSessions {
     this.cache = this.options.cacheEntries > 0 ? new NearCache(this.client, this.options.prefix, this.options.cacheEntries) : undefined;
     this.sessions = this.cache?.connection ?? this.client;
     this.guard = new RedisGuard(this.sessions, this.options.timeout);
-    const touches = !this.options.disableTouch && !this.options.disableTTL;
-    this.loadedExpiries = this.cache === undefined && touches ? new LoadedExpiries(LOADED_EXPIRIES, TOUCH_SLACK_MS) : undefined;
+    this.touches = !this.options.disableTouch && !this.options.disableTTL;
+    this.loadedExpiries = this.cache === undefined && this.touches ? new LoadedExpiries(LOADED_EXPIRIES, TOUCH_SLACK_MS) : undefined;
     this.saves = new SessionSaves<TimedSave>((sid, attempt, saves) => this.sendSave(sid, attempt, saves), this.cache === undefined);
     const { userKey, userPrefix } = this.options;
     this.users = userKey === undefined ? undefined : new RedisUserIndex(this.client, userKey, userPrefix, (sid) => this.key(sid));
@@ -240,7 +242,6 @@ export class RedisStore extends Store implements PerUserSessions {
    */
   private createFastAccess(ttl: number): FastStoreAccess {
     const guard = this.guard;
-    const { disableTouch, disableTTL } = this.options;
     const seconds = (expiresAt: number): number => secondsUntil(expiresAt, ttl, Date.now());
     const readsLater = (): never => {
       throw new Error('RedisStore is read through its later side: the middleware never loads it on first use');
@@ -251,7 +252,7 @@ export class RedisStore extends Store implements PerUserSessions {
       writeJSON: (sid, json, expiresAt, baseData) =>
         guard.run('save session', () => this.writeText(sid, checkSessionText(json), seconds(expiresAt), baseData)),
       touch: (sid, json, expiresAt) => {
-        if (disableTouch || disableTTL) return;
+        if (!this.touches) return;
         const lifetime = seconds(expiresAt);
         if (this.touchNeedless(sid, lifetime)) return;
         return guard.run('touch session', () => this.restart(sid, lifetime, this.users?.userIn(json)));
@@ -349,8 +350,8 @@ export class RedisStore extends Store implements PerUserSessions {
   }
 
   private async restartExpiry(sid: string, session: object): Promise<void> {
-    const { disableTouch, disableTTL, userKey } = this.options;
-    if (disableTouch || disableTTL) return;
+    if (!this.touches) return;
+    const { userKey } = this.options;
     const seconds = ttlSeconds(session, this.options, Date.now());
     if (this.touchNeedless(sid, seconds)) return;
     await this.restart(sid, seconds, userKey === undefined ? undefined : userText((session as Record<string, unknown>)[userKey]));
