@@ -74,10 +74,9 @@ function parseObject(text: string): Json | undefined {
 }
 
 /**
- * The last base and the last merged text, parsed. Concurrent saves of one
- * session mostly share the base they loaded, and each is merged over the text
- * the one before produced, so in a burst these two parses repeat for every
- * save. The cached objects are only read, never handed out.
+ * The last base, parsed. Concurrent saves of one session mostly share the
+ * base they loaded, so in a burst this parse (and the JSON of its keys)
+ * would repeat for every save. The cached object is only read, never handed out.
  */
 class ParsedText {
   text = '';
@@ -103,17 +102,11 @@ class ParsedText {
     }
     return json;
   }
-
-  /** Takes a value built from `text` (a merge's own output) without parsing it again. */
-  adopt(text: string, value: Json): void {
-    this.text = text;
-    this.value = value;
-    this.keyJSON.clear();
-  }
 }
 
 const lastBase = new ParsedText();
-const lastMerged = new ParsedText();
+/** The last merge's output as built: each save of a burst is merged over the text the one before produced. Only read. */
+let lastMerged: { text: string; value: Json } | undefined;
 
 const has = (obj: Json, key: string): boolean => Object.prototype.hasOwnProperty.call(obj, key);
 
@@ -122,7 +115,7 @@ function mergeKeys(baseData: string, mine: string, theirs: string): string {
   // `,"k":v}` becomes `{"k":v}`; `}` (no data) becomes `{}`.
   const base = lastBase.parse(baseData === '}' ? '{}' : '{' + baseData.slice(1));
   const my = parseObject(mine);
-  const their = theirs === lastMerged.text ? lastMerged.value : parseObject(theirs);
+  const their = theirs === lastMerged?.text ? lastMerged.value : parseObject(theirs);
   // Unreadable text on any side: no merge is meaningful, and a plain save would write mine.
   if (base === undefined || my === undefined || their === undefined) return mine;
 
@@ -143,6 +136,6 @@ function mergeKeys(baseData: string, mine: string, theirs: string): string {
     if (changedByMe(key)) out[key] = my[key];
   }
   const merged = JSON.stringify(out);
-  lastMerged.adopt(merged, out);
+  lastMerged = { text: merged, value: out };
   return merged;
 }
