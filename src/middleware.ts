@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import depd from 'depd';
 import parseUrl from 'parseurl';
 import { linkTracker } from './session/tracker-link';
+import { toDictionaryMode } from './request/dictionary-mode';
 import { debug } from './debug';
 import { secretRequired } from './errors';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options';
@@ -83,6 +84,7 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
     const cookieId = readSessionId(req, ctx.name, codec);
     const accessors = hasRequestAccessors(req);
     const state = new RequestSession(ctx, req, res, next, cookieId, codec, accessors);
+    toDictionaryMode(req);
     // The one property (a symbol) this middleware adds to the request.
     linkTracker(req, state);
 

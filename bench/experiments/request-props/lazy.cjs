@@ -1,4 +1,4 @@
-// node lazy.cjs bare|noop|props|acc-only|map+close|weak+acc|weak|eager|lazy : an untouched route behind wasm-session with
+// node lazy.cjs bare|noop|props|acc-only|map+close|weak+acc|weak|dict|dict-only|sock|sock+acc|eager|lazy : an untouched route behind wasm-session with
 // lazySession off or on (bare: no session), for driver.mjs. The server logs
 // itself in once and puts that cookie on every request wrk sends, so wrk
 // needs no header.
@@ -24,6 +24,14 @@ const forget = function () { states.delete(this.req); };
 if (variant === 'acc-only') app.use((req, _res, next) => { Object.defineProperty(req, 'session', ACCESSOR); next(); });
 if (variant === 'map+close') app.use((req, res, next) => { states.set(req, { a: 1 }); res.once('close', forget); Object.defineProperty(req, 'session', ACCESSOR); next(); });
 if (variant === 'weak+acc') app.use((req, _res, next) => { weak.set(req, { a: 1 }); Object.defineProperty(req, 'session', ACCESSOR); next(); });
+// dict: as props, after turning req into dictionary mode (add and delete a property): every later add is a hash insert, not a new map.
+const TMP = Symbol('tmp');
+if (variant === 'dict') app.use((req, _res, next) => { req[TMP] = 0; delete req[TMP]; req[SYM] = { a: 1 }; Object.defineProperty(req, 'session', ACCESSOR); next(); });
+if (variant === 'dict-only') app.use((req, _res, next) => { req[TMP] = 0; delete req[TMP]; next(); });
+// sock: the state in a slot of the request's socket (reassigned per request: no property added to req).
+const SLOT = Symbol('slot');
+if (variant === 'sock') app.use((req, _res, next) => { req.socket[SLOT] = { req, a: 1 }; next(); });
+if (variant === 'sock+acc') app.use((req, _res, next) => { req.socket[SLOT] = { req, a: 1 }; Object.defineProperty(req, 'session', ACCESSOR); next(); });
 if (variant === 'weak') app.use((req, _res, next) => { weak.set(req, { a: 1 }); next(); });
 if (variant === 'eager' || variant === 'lazy') app.use(session({ secret: 'lazy', resave: false, saveUninitialized: false, lazySession: variant === 'lazy' }));
 app.get('/login', (req, res) => {

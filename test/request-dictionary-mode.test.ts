@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The middleware turns each request into dictionary mode before adding its
+// own property (src/request/dictionary-mode.ts): on Express's re-parented
+// requests every property added later would otherwise build a hidden class
+// of its own per request. V8 shows this only through natives syntax, so the
+// probe runs in its own process with that flag.
+const probe = path.join(__dirname, 'fixtures/request-shape/probe.cjs');
+
+type Pair = { fast: [boolean, boolean]; sameShape: boolean; ownSymbols: string[] };
+
+function run(kind: 'express' | 'http'): Pair[] {
+  const out = execFileSync(process.execPath, ['--allow-natives-syntax', probe, kind], { encoding: 'utf8' });
+  return JSON.parse(out) as Pair[];
+}
+
+describe('request object shape', () => {
+  it('Express requests reach the handler in dictionary mode, sharing one hidden class', () => {
+    const pairs = run('express');
+    expect(pairs.length).toBeGreaterThan(0);
+    for (const pair of pairs) {
+      expect(pair.fast).toEqual([false, false]);
+      expect(pair.sameShape).toBe(true);
+    }
+  });
+
+  it('a request that was never re-parented (plain http) keeps fast properties and a shared hidden class', () => {
+    const pairs = run('http');
+    expect(pairs.length).toBeGreaterThan(0);
+    for (const pair of pairs) {
+      expect(pair.fast).toEqual([true, true]);
+      expect(pair.sameShape).toBe(true);
+    }
+  });
+
+  it('leaves only the tracker symbol on the request, not the one that normalized it', () => {
+    for (const kind of ['express', 'http'] as const) {
+      for (const pair of run(kind)) expect(pair.ownSymbols).toEqual(['Symbol(wasm-session.request-tracker)']);
+    }
+  });
+});
