@@ -85,6 +85,7 @@ export function createSessionMiddleware(options?: SessionOptions): SessionMiddle
     const accessors = hasRequestAccessors(req);
     const state = new RequestSession(ctx, req, res, next, cookieId, codec, accessors);
     toDictionaryMode(req);
+    toDictionaryMode(res);
     // The one property (a symbol) this middleware adds to the request.
     linkTracker(req, state);
 

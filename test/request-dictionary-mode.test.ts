@@ -9,7 +9,13 @@ import { describe, expect, it } from 'vitest';
 // probe runs in its own process with that flag.
 const probe = path.join(__dirname, 'fixtures/request-shape/probe.cjs');
 
-type Pair = { fast: [boolean, boolean]; sameShape: boolean; ownSymbols: string[] };
+type Pair = {
+  fast: [boolean, boolean];
+  sameShape: boolean;
+  responseFast: [boolean, boolean];
+  sameResponseShape: boolean;
+  ownSymbols: string[];
+};
 
 function run(kind: 'express' | 'http'): Pair[] {
   const out = execFileSync(process.execPath, ['--allow-natives-syntax', probe, kind], { encoding: 'utf8' });
@@ -17,21 +23,25 @@ function run(kind: 'express' | 'http'): Pair[] {
 }
 
 describe('request object shape', () => {
-  it('Express requests reach the handler in dictionary mode, sharing one hidden class', () => {
+  it('Express requests and responses reach the handler in dictionary mode, each kind sharing one hidden class', () => {
     const pairs = run('express');
     expect(pairs.length).toBeGreaterThan(0);
     for (const pair of pairs) {
       expect(pair.fast).toEqual([false, false]);
       expect(pair.sameShape).toBe(true);
+      expect(pair.responseFast).toEqual([false, false]);
+      expect(pair.sameResponseShape).toBe(true);
     }
   });
 
-  it('a request that was never re-parented (plain http) keeps fast properties and a shared hidden class', () => {
+  it('requests and responses never re-parented (plain http) keep fast properties and shared hidden classes', () => {
     const pairs = run('http');
     expect(pairs.length).toBeGreaterThan(0);
     for (const pair of pairs) {
       expect(pair.fast).toEqual([true, true]);
       expect(pair.sameShape).toBe(true);
+      expect(pair.responseFast).toEqual([true, true]);
+      expect(pair.sameResponseShape).toBe(true);
     }
   });
 

@@ -2,6 +2,7 @@
 // process per (contender, configuration) on the server core, one checked
 // session cookie each, and one load burst at a time against any of them.
 // Shared by the memory-store section (run.mjs) and the Redis one (redis.mjs).
+import { isSessionless } from '../lib/contenders.mjs';
 import { serverKey } from '../lib/http-scenarios.mjs';
 import { SERVER_CPU } from '../lib/pinning.mjs';
 import { clockTicksPerSecond, cpuUsPerRequest, procStatAvailable, readCpuTicks } from '../lib/proc-cpu.mjs';
@@ -27,7 +28,7 @@ export async function startFleet(needed, { env } = {}) {
     const failed = started.find((outcome) => outcome.status === 'rejected');
     if (failed) throw failed.reason;
     for (const { key, contenderId } of needed) {
-      if (contenderId === 'bare') continue;
+      if (isSessionless(contenderId)) continue;
       const server = servers.get(key);
       const [cookie] = await preCreateSessions((request) => sendHttp(server.port, request), 1, { expectSessions: true });
       cookies.set(key, cookie);
@@ -39,7 +40,7 @@ export async function startFleet(needed, { env } = {}) {
   const anyCookie = cookies.get(serverKey('express-session', 'default')) ?? [...cookies.values()][0];
   const cookieFor = (scenario, contenderId) => {
     if (!scenario.sendsCookie) return undefined;
-    return contenderId === 'bare' ? anyCookie : cookies.get(serverKey(contenderId, scenario.config));
+    return isSessionless(contenderId) ? anyCookie : cookies.get(serverKey(contenderId, scenario.config));
   };
   return {
     pinned: [...servers.values()].every((s) => s.pinned),

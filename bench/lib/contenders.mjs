@@ -2,6 +2,7 @@
 // way (resave: false, saveUninitialized: false, same secret); only the
 // implementation and its store differ.
 import { loadBuiltPackage, requireFromRoot } from './packages.mjs';
+import { createNormalizeOnly } from './normalize-only.mjs';
 import { storeById } from './stores.mjs';
 
 const COMMON_OPTIONS = { secret: 'bench secret', resave: false, saveUninitialized: false };
@@ -16,7 +17,17 @@ const COMMON_OPTIONS = { secret: 'bench secret', resave: false, saveUninitialize
 const MIDDLEWARE_FACTORIES = {
   'express-session': () => requireFromRoot('express-session'),
   'wasm-session': loadBuiltPackage,
+  'normalize-only': () => createNormalizeOnly,
 };
+
+/** Bare Express with only the request/response shape fix of wasm-session (bench/lib/normalize-only.mjs). */
+export const NORMALIZED_BARE_ID = 'bare-normalized';
+const SESSIONLESS_IDS = new Set(['bare', NORMALIZED_BARE_ID]);
+
+/** Whether a contender runs no session middleware: no cookie to send, one server for every configuration. */
+export function isSessionless(contenderId) {
+  return SESSIONLESS_IDS.has(contenderId);
+}
 
 function contender(id, title, middlewarePackage, storeId) {
   return {
@@ -25,6 +36,7 @@ function contender(id, title, middlewarePackage, storeId) {
     storeId,
     create(storeOptions, middlewareOptions = {}) {
       if (middlewarePackage === null) return { middleware: null, close() {} };
+      if (storeId === null) return { middleware: MIDDLEWARE_FACTORIES[middlewarePackage]()(), close() {} };
       const { store, close } = storeById(storeId).create(storeOptions);
       return { middleware: MIDDLEWARE_FACTORIES[middlewarePackage]()({ ...COMMON_OPTIONS, ...middlewareOptions, store }), close };
     },
@@ -34,6 +46,7 @@ function contender(id, title, middlewarePackage, storeId) {
 /** @type {Contender[]} */
 const ALL_CONTENDERS = [
   contender('bare', 'bare Express', null, null),
+  contender(NORMALIZED_BARE_ID, 'bare Express, req/res normalized', 'normalize-only', null),
   contender('express-session', 'express-session + MemoryStore', 'express-session', 'express-session'),
   contender('memorystore', 'express-session + memorystore', 'express-session', 'memorystore'),
   contender('ours-memory', 'wasm-session + MemoryStore', 'wasm-session', 'ours-memory'),
@@ -43,13 +56,15 @@ const ALL_CONTENDERS = [
 /**
  * The Redis section's contenders (its own list: the other sections run
  * without a redis-server). express-session + connect-redis is its reference;
- * bare Express, with no session at all, is its ceiling: the most any session
- * middleware could reach in the same run, which tells a target no store can
- * meet from one not met yet.
+ * bare Express, with no session at all, and bare Express with only the
+ * request/response shape fix wasm-session applies are its ceiling: the most
+ * a session middleware could reach in the same run, which tells a target no
+ * store can meet from one not met yet.
  * @type {Contender[]}
  */
 export const REDIS_CONTENDERS = [
   contender('bare', 'bare Express', null, null),
+  contender(NORMALIZED_BARE_ID, 'bare Express, req/res normalized', 'normalize-only', null),
   contender('express-session-redis', 'express-session + connect-redis', 'express-session', 'connect-redis'),
   contender('ours-connect-redis', 'wasm-session + connect-redis', 'wasm-session', 'connect-redis'),
   contender('ours-redis', 'wasm-session + RedisStore', 'wasm-session', 'ours-redis'),

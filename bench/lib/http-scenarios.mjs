@@ -1,6 +1,7 @@
 // The request shapes of the pinned real-HTTP section (issue 14's table). Each
 // names a route of the shared app, whether wrk sends the session cookie, the
 // server configuration it runs against, and the contenders compared in it.
+import { isSessionless, NORMALIZED_BARE_ID } from './contenders.mjs';
 
 /**
  * Server configurations. Every contender has one warm server per configuration
@@ -16,7 +17,7 @@ export const SERVER_CONFIGS = {
 };
 
 /** Contenders of every HTTP scenario; LmdbStore joins read-and-modify only (the issue's row). */
-export const HTTP_CONTENDER_IDS = ['bare', 'express-session', 'ours-memory'];
+export const HTTP_CONTENDER_IDS = ['bare', NORMALIZED_BARE_ID, 'express-session', 'ours-memory'];
 
 /**
  * @typedef {{ id: string, title: string, path: string, sendsCookie: boolean, config: keyof typeof SERVER_CONFIGS,
@@ -48,7 +49,7 @@ export function contendersOfScenario(scenario, availableIds) {
 /**
  * The servers a run needs: one per (contender, configuration) pair that some
  * scenario measures. Bare Express has no session options, so one server
- * serves all its scenarios.
+ * serves all its scenarios (the same for its normalized variant).
  * @param {HttpScenario[]} scenarios @param {string[]} availableIds
  * @param {(scenario: HttpScenario, availableIds: string[]) => string[]} [contendersOf] who a scenario measures
  *   (default: this section's rule; the Redis section passes its own)
@@ -59,7 +60,7 @@ export function serversNeeded(scenarios, availableIds, contendersOf = contenders
   for (const scenario of scenarios) {
     for (const contenderId of contendersOf(scenario, availableIds)) {
       const key = serverKey(contenderId, scenario.config);
-      if (!servers.has(key)) servers.set(key, { key, contenderId, config: contenderId === 'bare' ? 'default' : scenario.config });
+      if (!servers.has(key)) servers.set(key, { key, contenderId, config: isSessionless(contenderId) ? 'default' : scenario.config });
     }
   }
   return [...servers.values()];
@@ -67,5 +68,5 @@ export function serversNeeded(scenarios, availableIds, contendersOf = contenders
 
 /** The server a contender is measured on in a configuration. */
 export function serverKey(contenderId, config) {
-  return contenderId === 'bare' ? 'bare/default' : `${contenderId}/${config}`;
+  return isSessionless(contenderId) ? `${contenderId}/default` : `${contenderId}/${config}`;
 }

@@ -2,7 +2,7 @@
 // measures it in: the request path's from the pinned real-HTTP section,
 // RedisStore's (issue 21) from the pinned Redis section, the earlier ones from
 // the in-process section. Reported as met / not met; never a pass/fail of the run.
-import { REDIS_REFERENCE_ID } from './contenders.mjs';
+import { isSessionless, REDIS_REFERENCE_ID } from './contenders.mjs';
 
 /**
  * @typedef {{ section: 'http' | 'redis' | 'inprocess', issue: string, contender: string, scenario: string,
@@ -55,12 +55,14 @@ export function roundTripGoal(contender, scenario) {
 }
 
 /**
- * Each target with what was measured and the ceiling: bare Express's own
- * ratio against the same baseline, the most any middleware could reach in
- * that run (a middleware adds work to bare Express, never removes it). A
- * target above its ceiling cannot be met by any session middleware, and the
- * report says so rather than only "not met". The Redis section measures bare
- * Express beside its Redis contenders for the same reason.
+ * Each target with what was measured and the ceiling: the better of bare
+ * Express's ratio against the same baseline and that of bare Express with
+ * only the request/response shape fix wasm-session applies
+ * (bench/lib/normalize-only.mjs), the most a session middleware could reach
+ * in that run (session work only adds to that). A target above its ceiling
+ * cannot be met by any session middleware, and the report says so rather
+ * than only "not met". The Redis section measures both beside its Redis
+ * contenders for the same reason.
  * @param {{ http?: Map<string, Array<{ contenderId: string, ratios: Record<string, number>, cpuRatios: Record<string, number> }>>,
  *   redis?: Map<string, Array<{ contenderId: string, ratios: Record<string, number>, cpuRatios: Record<string, number> }>>,
  *   inprocess?: Map<string, Array<{ contenderId: string, ratios: Record<string, number>, cpuRatios: Record<string, number> }>> }} summariesBySection
@@ -74,7 +76,8 @@ export function evaluateTargets(summariesBySection) {
     const row = rows?.find((r) => r.contenderId === target.contender);
     const measured = row?.ratios[target.baseline] ?? NaN;
     const measuredByCpu = row?.cpuRatios[target.baseline] ?? NaN;
-    const ceiling = rows?.find((r) => r.contenderId === 'bare')?.ratios[target.baseline] ?? NaN;
+    const ceilings = (rows ?? []).filter((r) => isSessionless(r.contenderId)).map((r) => r.ratios[target.baseline] ?? NaN);
+    const ceiling = ceilings.length > 0 ? Math.max(...ceilings) : NaN;
     let status = !Number.isFinite(measured) ? 'not measured' : measured >= target.atLeast ? 'met' : 'not met';
     if (status === 'not met' && ceiling < target.atLeast) status = 'not met (above the ceiling)';
     return { target, measured, measuredByCpu, ceiling, status };

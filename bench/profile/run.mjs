@@ -17,7 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer, sendHttp } from '../e2e/http-load.mjs';
 import { chooseLoadGenerator } from '../e2e/load-generator.mjs';
-import { contenderById } from '../lib/contenders.mjs';
+import { contenderById, isSessionless } from '../lib/contenders.mjs';
 import { isSessionStage, selfTimeByFunction, selfTimeByStage, sumByStage } from '../lib/cpu-profile.mjs';
 import { allocationByFunction } from '../lib/heap-profile.mjs';
 import { formatAmount } from '../lib/format.mjs';
@@ -59,10 +59,10 @@ const cookies = new Map();
 try {
   for (const id of contenderIds) {
     contenderById(id);
-    servers.set(id, await startServer(SERVER, [id, id === 'bare' ? 'default' : scenario.config], { cpu: SERVER_CPU }));
+    servers.set(id, await startServer(SERVER, [id, isSessionless(id) ? 'default' : scenario.config], { cpu: SERVER_CPU }));
   }
   for (const id of contenderIds) {
-    if (id === 'bare') continue;
+    if (isSessionless(id)) continue;
     const server = servers.get(id);
     cookies.set(id, (await preCreateSessions((r) => sendHttp(server.port, r), 1, { expectSessions: true }))[0]);
   }

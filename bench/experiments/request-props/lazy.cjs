@@ -1,4 +1,4 @@
-// node lazy.cjs bare|noop|props|acc-only|map+close|weak+acc|weak|dict|dict-only|sock|sock+acc|eager|lazy : an untouched route behind wasm-session with
+// node lazy.cjs bare|noop|props|acc-only|map+close|weak+acc|weak|dict|dict+res|dict-only|sock|sock+acc|eager|lazy : an untouched route behind wasm-session with
 // lazySession off or on (bare: no session), for driver.mjs. The server logs
 // itself in once and puts that cookie on every request wrk sends, so wrk
 // needs no header.
@@ -27,6 +27,7 @@ if (variant === 'weak+acc') app.use((req, _res, next) => { weak.set(req, { a: 1 
 // dict: as props, after turning req into dictionary mode (add and delete a property): every later add is a hash insert, not a new map.
 const TMP = Symbol('tmp');
 if (variant === 'dict') app.use((req, _res, next) => { req[TMP] = 0; delete req[TMP]; req[SYM] = { a: 1 }; Object.defineProperty(req, 'session', ACCESSOR); next(); });
+if (variant === 'dict+res') app.use((req, res, next) => { req[TMP] = 0; delete req[TMP]; res[TMP] = 0; delete res[TMP]; req[SYM] = { a: 1 }; Object.defineProperty(req, 'session', ACCESSOR); next(); });
 if (variant === 'dict-only') app.use((req, _res, next) => { req[TMP] = 0; delete req[TMP]; next(); });
 // sock: the state in a slot of the request's socket (reassigned per request: no property added to req).
 const SLOT = Symbol('slot');
@@ -38,7 +39,8 @@ app.get('/login', (req, res) => {
   req.session.user = { name: 'ann', roles: ['a', 'b'] };
   res.end('ok');
 });
-app.get('/', (_req, res) => res.end('ok'));
+// SEND=1 answers as the bench app does (res.send: Content-Type, ETag, freshness), otherwise res.end.
+app.get('/', (_req, res) => (process.env.SEND ? res.send('ok') : res.end('ok')));
 const srv = app.listen(0, '127.0.0.1', () => {
   const port = srv.address().port;
   if (variant !== 'eager' && variant !== 'lazy') return console.log(port);
