@@ -3,10 +3,12 @@ import { trackerOf } from '../session/tracker-link';
 
 /**
  * `req.session`, `req.sessionID` and `req.sessionStore` without adding them
- * to every request. Each property added to Express's request costs ~1.4 kB
- * of garbage per request, a named one microseconds more (measured:
- * bench/experiments/request-props/), so the request's state sits in one
- * symbol property (session/tracker-link.ts) and these three names are
+ * to every request. On Express's re-parented request each added property
+ * used to cost ~1.4 kB of garbage and microseconds (a new hidden class per
+ * request, bench/experiments/request-props/); the middleware now puts the
+ * request in dictionary mode first (dictionary-mode.ts), where an add is a
+ * hash insert, but fewer properties still cost less. So the request's state
+ * sits in one symbol property (session/tracker-link.ts) and these three names are
  * accessors installed once on Node's IncomingMessage.prototype, which every
  * Express and connect request inherits (Express re-parents requests under
  * app.request, itself under IncomingMessage.prototype).

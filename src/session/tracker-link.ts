@@ -9,7 +9,8 @@ import type { Cookie } from './cookie';
  * The tracker sits in one symbol property of the request. Not in a WeakMap:
  * a WeakMap entry keyed by a short-lived object measured ~6 µs of garbage
  * collection per entry (ephemerons are traced specially), where the
- * property's ~1.4 kB of garbage costs the collector almost nothing
+ * property costs the collector almost nothing (a hash insert on the request
+ * the middleware put in dictionary mode; ~1.4 kB of garbage before that)
  * (bench/experiments/request-props/weakmap-gc.cjs, alloc.cjs). A registry symbol, so two
  * copies of the package in one process (nested installs) see each other's
  * requests, as they share the accessors on IncomingMessage.prototype.
