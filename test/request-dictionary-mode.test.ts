@@ -22,27 +22,24 @@ function run(kind: 'express' | 'http'): Pair[] {
   return JSON.parse(out) as Pair[];
 }
 
+/** Both objects of every pair in the given mode, and each kind sharing one hidden class. */
+function expectPairs(pairs: Pair[], fast: boolean): void {
+  expect(pairs.length).toBeGreaterThan(0);
+  for (const pair of pairs) {
+    expect(pair.fast).toEqual([fast, fast]);
+    expect(pair.responseFast).toEqual([fast, fast]);
+    expect(pair.sameShape).toBe(true);
+    expect(pair.sameResponseShape).toBe(true);
+  }
+}
+
 describe('request object shape', () => {
   it('Express requests and responses reach the handler in dictionary mode, each kind sharing one hidden class', () => {
-    const pairs = run('express');
-    expect(pairs.length).toBeGreaterThan(0);
-    for (const pair of pairs) {
-      expect(pair.fast).toEqual([false, false]);
-      expect(pair.sameShape).toBe(true);
-      expect(pair.responseFast).toEqual([false, false]);
-      expect(pair.sameResponseShape).toBe(true);
-    }
+    expectPairs(run('express'), false);
   });
 
   it('requests and responses never re-parented (plain http) keep fast properties and shared hidden classes', () => {
-    const pairs = run('http');
-    expect(pairs.length).toBeGreaterThan(0);
-    for (const pair of pairs) {
-      expect(pair.fast).toEqual([true, true]);
-      expect(pair.sameShape).toBe(true);
-      expect(pair.responseFast).toEqual([true, true]);
-      expect(pair.sameResponseShape).toBe(true);
-    }
+    expectPairs(run('http'), true);
   });
 
   it('leaves only the tracker symbol on the request, not the one that normalized it', () => {

@@ -131,7 +131,7 @@ const SECTION_LABELS = { inprocess: 'in process', http: 'real HTTP', redis: 'rea
 /** One row per target: which issue, what, measured, ceiling, status. */
 export function renderTargetsTable(targets) {
   return renderMarkdownTable(
-    ['issue', 'section', 'target', 'req/s ratio', 'CPU ratio', 'ceiling (bare Express)', 'status'],
+    ['issue', 'section', 'target', 'req/s ratio', 'CPU ratio', 'ceiling (bare Express, either)', 'status'],
     targets.map(({ target, measured, measuredByCpu, ceiling, status }) => {
       // The Redis section measures the HTTP section's request shapes.
       const scenarioTitle = target.section === 'inprocess' ? scenarioById(target.scenario).title : httpScenarioById(target.scenario).title;
