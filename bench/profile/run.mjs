@@ -136,6 +136,8 @@ function renderProfile(merged) {
   stages.sort((a, b) => stageOf(ids.at(-1), b) - stageOf(ids.at(-1), a));
   const others = ids.filter((id) => id !== 'bare');
   const overBare = ids.includes('bare') ? others : [];
+  // Session-layer tables only for contenders that run a session middleware.
+  const withSession = ids.filter((id) => !isSessionless(id));
   const fmtDiff = (value) => (value >= 0 ? `+${formatAmount(value)}` : formatAmount(value));
   out.push('Profile self time per stage, µs per request (idle: waiting for the next request; not CPU):');
   out.push(
@@ -166,7 +168,7 @@ function renderProfile(merged) {
         ],
       ),
     );
-    for (const id of others) {
+    for (const id of withSession) {
       out.push(`Session-layer allocation sites, ${title(id)} (bytes per request, median over windows; down to 8 B):`);
       out.push(
         renderMarkdownTable(
@@ -180,7 +182,7 @@ function renderProfile(merged) {
       );
     }
   }
-  for (const id of others) {
+  for (const id of withSession) {
     out.push(`Session-layer functions, ${title(id)} (self µs per request, median over windows; every one down to 0.1 µs):`);
     out.push(
       renderMarkdownTable(

@@ -8,12 +8,14 @@
  * `res.locals`). V8 gives a re-parented object a copy of its hidden class
  * that has no back pointer, a "detached" map, and records no transitions from
  * detached maps. So each property added to such an object builds a new map
- * and a new copy of its descriptor array, per request: about 1.5 kB of
- * garbage and microseconds each (bench/experiments/request-props/
- * dictionary-mode.cjs), and every request and response then has hidden
- * classes no other shares, which leaves the property loads of Express and of
- * Node's http code megamorphic. In dictionary mode, all requests share one
- * normalized hidden class, and all responses another.
+ * and a new copy of its descriptor array, per request: microseconds each
+ * (bench/experiments/request-props/dictionary-mode.cjs), and every request
+ * and response then has hidden classes no other shares, which (we infer; it
+ * is not measured on its own) leaves the property loads of Express and of
+ * Node's http code on them megamorphic. In dictionary mode, the requests of
+ * one app share one normalized hidden class, and its responses another (a
+ * mounted sub-app re-parents them again, and each then has its own). The
+ * dictionary itself is garbage too: bytes per request do not fall, time does.
  *
  * Measured over pinned real HTTP (the bench app with this package built
  * three ways, wrk pinned, 15 interleaved rounds, 2026-12-07): over bare
@@ -28,7 +30,8 @@
  * when a property is deleted that it cannot roll back (always the case on a
  * detached map). On an object that was never re-parented (plain `http`,
  * connect) the delete rolls back to the previous hidden class and nothing
- * changes. The symbol is private to this module: nobody can observe it.
+ * changes. The symbol is private to this module; only a Proxy standing in
+ * for the request or response (its set and deleteProperty traps) sees it.
  */
 const NORMALIZE: unique symbol = Symbol('wasm-session.normalize');
 

@@ -1,8 +1,12 @@
 // Several builds of wasm-session side by side on the bench app, over pinned
 // real HTTP: node builds-ab.mjs bare,none,req,both 15 /untouched,/modify
-// Each name but "bare" is a build copied to .ab/<name>/dist (with
-// .ab/<name>/build linked to the repo's build/); the first name is the
-// baseline of the ratios. Servers on core 0, wrk -t1 -c16 on core 1, 1 s
+// Each name but "bare" and "express-session[+normalized]" (builds-server.mjs)
+// is a build of this repository: after `npm run build`,
+//   mkdir -p .ab/<name> && cp -r dist .ab/<name>/dist && ln -s "$PWD/build" .ab/<name>/build
+// (.ab/ is not committed; 2026-12-07's "none" was src/request/dictionary-mode.ts
+// returning at once, "req" without the toDictionaryMode(res) line in
+// src/middleware.ts, "both" as committed). The first name is the baseline of
+// the ratios. Servers on core 0, wrk -t1 -c16 on core 1, 1 s
 // bursts taking turns, medians of per-round ratios.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
