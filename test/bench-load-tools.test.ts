@@ -125,6 +125,9 @@ describe('bench HTTP scenarios and servers', () => {
     expect(contendersOfScenario(byId('read-modify'), all)).toEqual(['bare', 'express-session', 'ours-memory', 'ours-lmdb']);
     expect(contendersOfScenario(byId('touch'), all)).toEqual(['bare', 'express-session', 'ours-memory']);
     expect(contendersOfScenario(byId('read-modify'), ['bare', 'express-session', 'ours-memory'])).not.toContain('ours-lmdb');
+    // Both baselines also run behind the request/response normalization wasm-session applies.
+    const withNormalized = ['bare', 'bare-normalized', 'express-session', 'express-session-normalized', 'ours-memory'];
+    expect(contendersOfScenario(byId('touch'), withNormalized)).toEqual(withNormalized);
   });
 
   it('starts one server per contender and configuration, one for bare Express', () => {

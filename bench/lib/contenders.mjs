@@ -18,10 +18,18 @@ const MIDDLEWARE_FACTORIES = {
   'express-session': () => requireFromRoot('express-session'),
   'wasm-session': loadBuiltPackage,
   'normalize-only': () => createNormalizeOnly,
+  // express-session behind the same normalization: how much of the distance to it is that fix (bench/lib/normalize-only.mjs).
+  'express-session-normalized': () => (options) => {
+    const session = requireFromRoot('express-session')(options);
+    const normalize = createNormalizeOnly();
+    return (req, res, next) => normalize(req, res, () => session(req, res, next));
+  },
 };
 
 /** Bare Express with only the request/response shape fix of wasm-session (bench/lib/normalize-only.mjs). */
 export const NORMALIZED_BARE_ID = 'bare-normalized';
+/** express-session (and its MemoryStore) behind the same fix. */
+export const NORMALIZED_REFERENCE_ID = 'express-session-normalized';
 const SESSIONLESS_IDS = new Set(['bare', NORMALIZED_BARE_ID]);
 
 /** Whether a contender runs no session middleware: no cookie to send, one server for every configuration. */
@@ -48,6 +56,7 @@ const ALL_CONTENDERS = [
   contender('bare', 'bare Express', null, null),
   contender(NORMALIZED_BARE_ID, 'bare Express, req/res normalized', 'normalize-only', null),
   contender('express-session', 'express-session + MemoryStore', 'express-session', 'express-session'),
+  contender(NORMALIZED_REFERENCE_ID, 'express-session + MemoryStore, req/res normalized', 'express-session-normalized', 'express-session'),
   contender('memorystore', 'express-session + memorystore', 'express-session', 'memorystore'),
   contender('ours-memory', 'wasm-session + MemoryStore', 'wasm-session', 'ours-memory'),
   contender('ours-lmdb', 'wasm-session + LmdbStore', 'wasm-session', 'ours-lmdb'),

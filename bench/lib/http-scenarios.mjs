@@ -1,7 +1,7 @@
 // The request shapes of the pinned real-HTTP section (issue 14's table). Each
 // names a route of the shared app, whether wrk sends the session cookie, the
 // server configuration it runs against, and the contenders compared in it.
-import { isSessionless, NORMALIZED_BARE_ID } from './contenders.mjs';
+import { isSessionless, NORMALIZED_BARE_ID, NORMALIZED_REFERENCE_ID } from './contenders.mjs';
 
 /**
  * Server configurations. Every contender has one warm server per configuration
@@ -17,7 +17,7 @@ export const SERVER_CONFIGS = {
 };
 
 /** Contenders of every HTTP scenario; LmdbStore joins read-and-modify only (the issue's row). */
-export const HTTP_CONTENDER_IDS = ['bare', NORMALIZED_BARE_ID, 'express-session', 'ours-memory'];
+export const HTTP_CONTENDER_IDS = ['bare', NORMALIZED_BARE_ID, 'express-session', NORMALIZED_REFERENCE_ID, 'ours-memory'];
 
 /**
  * @typedef {{ id: string, title: string, path: string, sendsCookie: boolean, config: keyof typeof SERVER_CONFIGS,

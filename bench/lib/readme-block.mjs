@@ -10,7 +10,13 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const START = '<!-- bench:latest:start (generated from bench/results/latest.md; do not edit) -->';
 const END = '<!-- bench:latest:end -->';
 const BASELINE = 'express-session + MemoryStore';
-const COLUMNS = ['wasm-session + MemoryStore', 'wasm-session + LmdbStore', 'bare Express', 'bare Express, req/res normalized'];
+const COLUMNS = [
+  'wasm-session + MemoryStore',
+  'wasm-session + LmdbStore',
+  'bare Express',
+  'bare Express, req/res normalized',
+  'express-session + MemoryStore, req/res normalized',
+];
 
 /**
  * The lines of one `## ` section of a report, heading excluded, or null when absent.
@@ -62,7 +68,8 @@ export function renderReadmeBlock(latestMarkdown) {
     `Run of ${date}: wasm-session ${version}, ${value('| cores ')} shared cores, load average at start ` +
       `${value('| load average')}; ${chosen ? chosen.title.replace(/^End to end, /, '') : 'no end-to-end section'}. ` +
       `Requests per second relative to ${BASELINE} (1.00x); bare Express has no session at all, and "req/res normalized" is bare Express ` +
-        'with only the V8 shape fix wasm-session applies to each request and response, which is why wasm-session can beat plain bare Express. ' +
+        'with only the V8 shape fix wasm-session applies to each request and response, which is why wasm-session can beat plain bare Express; ' +
+        'express-session behind the same fix is in its own column. ' +
       'Machine, commands, latency and CPU: [bench/results/latest.md](bench/results/latest.md).',
     '',
   ];
