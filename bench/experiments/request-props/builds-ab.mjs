@@ -1,7 +1,7 @@
 // Several builds of wasm-session side by side on the bench app, over pinned
 // real HTTP: node builds-ab.mjs bare,none,req,both 15 /untouched,/modify
-// Each name but "bare" and "express-session[+normalized]" (builds-server.mjs)
-// is a build of this repository: after `npm run build`,
+// Each name that is not a bench contender id ("bare", "express-session-normalized", ...:
+// builds-server.mjs) is a build of this repository: after `npm run build`,
 //   mkdir -p .ab/<name> && cp -r dist .ab/<name>/dist && ln -s "$PWD/build" .ab/<name>/build
 // (.ab/ is not committed; 2026-12-07's "none" was src/request/dictionary-mode.ts
 // returning at once, "req" without the toDictionaryMode(res) line in
