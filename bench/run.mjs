@@ -12,7 +12,7 @@ import { runHttp } from './e2e/run.mjs';
 import { runInProcess } from './inprocess/run.mjs';
 import { parseBenchArgs } from './lib/args.mjs';
 import { renderResultsChart } from './lib/chart.mjs';
-import { availableContenders, contenderById, NORMALIZED_BARE_ID, NORMALIZED_REFERENCE_ID, REFERENCE_ID } from './lib/contenders.mjs';
+import { availableContenders, contenderById, measuredInProcess, REFERENCE_ID } from './lib/contenders.mjs';
 import { loadSettings } from './lib/load-settings.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { runMicro } from './lib/micro.mjs';
@@ -56,8 +56,7 @@ for (const note of notes) log(`note: ${note}`);
 const micro = await section('micro', 'micro benchmarks', () => runMicro({ quick, log }));
 for (const failure of micro?.failures ?? []) failures.push({ section: `micro ${failure.file}`, message: failure.message });
 const inProcess = await section('inprocess', 'end to end, in process', () =>
-  // The normalized servers are measured over real HTTP only, where the targets are read.
-  runInProcess({ contenders: contenders.filter((c) => c.id !== NORMALIZED_BARE_ID && c.id !== NORMALIZED_REFERENCE_ID), settings: settings.inProcess, log }),
+  runInProcess({ contenders: contenders.filter(measuredInProcess), settings: settings.inProcess, log }),
 );
 const http = await section('http', 'end to end, real HTTP (pinned)', () => runHttp({ contenders, settings: settings.http, log }));
 for (const note of http?.notes ?? []) notes.push(`real HTTP: ${note}`);

@@ -31,6 +31,13 @@ export const NORMALIZED_BARE_ID = 'bare-normalized';
 /** express-session (and its MemoryStore) behind the same fix. */
 export const NORMALIZED_REFERENCE_ID = 'express-session-normalized';
 const SESSIONLESS_IDS = new Set(['bare', NORMALIZED_BARE_ID]);
+/** Measured over real HTTP only, where the targets are read: left out of the in-process section. */
+const REAL_HTTP_ONLY_IDS = new Set([NORMALIZED_BARE_ID, NORMALIZED_REFERENCE_ID]);
+
+/** Whether the in-process section measures a contender. */
+export function measuredInProcess(contender) {
+  return !REAL_HTTP_ONLY_IDS.has(contender.id);
+}
 
 /** Whether a contender runs no session middleware: no cookie to send, one server for every configuration. */
 export function isSessionless(contenderId) {

@@ -386,7 +386,8 @@ export class RedisStore extends Store implements PerUserSessions {
       // Redis reports none of this connection's own changes to the near-cache: it learns the new lifetime here.
       if (restarted && seconds > 0) {
         this.cache?.touched(key, seconds * 1000);
-        this.loadedExpiries?.remember(key, Date.now() + seconds * 1000, Date.now());
+        const now = Date.now();
+        this.loadedExpiries?.remember(key, now + seconds * 1000, now);
       } else {
         this.cache?.forget(key);
         this.loadedExpiries?.forget(key);
