@@ -13,8 +13,10 @@
  * and response then has hidden classes no other shares, which (we infer; it
  * is not measured on its own) leaves the property loads of Express and of
  * Node's http code on them megamorphic. In dictionary mode, the requests of
- * one app share one normalized hidden class, and its responses another (a
- * mounted sub-app re-parents them again, and each then has its own). The
+ * one app share one normalized hidden class, and its responses another, from
+ * one full garbage collection to the next (which empties V8's cache of
+ * normalized classes); a mounted sub-app re-parents them again, and each then
+ * has its own. The
  * dictionary itself is garbage too: bytes per request do not fall, time does.
  *
  * Measured over pinned real HTTP (the bench app with this package built
